@@ -1,0 +1,98 @@
+"""The application factory: every handler is registered here, in order."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from telegram import LinkPreviewOptions
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.callbacks import pattern
+from bot.commands import publish_commands
+from bot.config import Settings
+from bot.context import BotContext, HouqinApplication
+from bot.errors import on_error, on_expired_button
+from bot.menu import menu_button
+from bot.persistence import SQLPersistence
+from handlers import account, groups, invites, onboarding
+from jobs.schedule import rebuild_jobs
+from storage.db import make_engine
+
+log = logging.getLogger(__name__)
+PLACEHOLDER_TOKEN = "0:no-token"
+
+
+def build_application(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    request: BaseRequest | None = None,
+    rate_limiter: bool | None = None,
+) -> HouqinApplication:
+    """Build the bot; tests pass an offline `request`, production uses PTB's HTTP client."""
+    engine = engine or make_engine(settings.database_url)
+    builder: Any = (
+        ApplicationBuilder()
+        .application_class(HouqinApplication, kwargs={"settings": settings, "engine": engine})
+        .token(settings.token or PLACEHOLDER_TOKEN)
+        .context_types(ContextTypes(context=BotContext))
+        .persistence(SQLPersistence(engine))
+        .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .post_init(_post_init)
+    )
+    if settings.api_base_url:
+        builder = builder.base_url(settings.api_base_url).base_file_url(settings.api_base_file_url)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if settings.rate_limit if rate_limiter is None else rate_limiter:
+        # Queues sends to stay within 30/s overall and 20/min per group; retries a 429.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    application: HouqinApplication = builder.build()
+    register_handlers(application)
+    return application
+
+
+def register_handlers(app: Application) -> None:
+    # Commands come first: "/cancel" and "/start" must win over any text handler.
+    app.add_handler(CommandHandler("start", onboarding.cmd_start, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("help", account.cmd_help))
+    app.add_handler(CommandHandler("me", account.cmd_me, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("lang", account.cmd_lang, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("invite", invites.cmd_invite, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("invites", invites.cmd_invites, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("bind", groups.cmd_bind))
+    app.add_handler(CommandHandler("unbind", groups.cmd_unbind))
+
+    # Menu buttons are plain text in the user's language.
+    app.add_handler(MessageHandler(menu_button("invite"), invites.cmd_invite))
+    app.add_handler(MessageHandler(menu_button("me"), account.cmd_me))
+    app.add_handler(MessageHandler(menu_button("help"), account.cmd_help))
+
+    app.add_handler(CallbackQueryHandler(account.on_language_button, pattern=pattern("lang")))
+    app.add_handler(CallbackQueryHandler(invites.on_invite_button, pattern=pattern(invites.PREFIX)))
+    app.add_handler(CallbackQueryHandler(groups.on_bind_button, pattern=pattern(groups.PREFIX)))
+    # Last among buttons: anything no pattern above matched is an expired button.
+    app.add_handler(CallbackQueryHandler(on_expired_button))
+
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, groups.on_group_migrated))
+    app.add_error_handler(on_error)
+
+
+async def _post_init(app: Application) -> None:
+    assert isinstance(app, HouqinApplication)
+    await publish_commands(app)
+    rebuild_jobs(app)
+    log.info("Bot @%s ready", app.bot.username)

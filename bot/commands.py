@@ -1,0 +1,76 @@
+"""The bot's slash commands: shown in /help and published with set_my_commands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
+from telegram.ext import Application
+
+from bot.i18n import LOCALES, N_, Translate, translator
+from storage.people import RoleAtSite
+from storage.permissions import Action, can
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    description: str
+    private: bool = True
+    group: bool = False
+    action: Action | None = None
+
+
+COMMANDS: list[Command] = [
+    Command("start", N_("Start, or join with an invitation")),
+    Command("help", N_("What I can do for you"), group=True),
+    Command("me", N_("My sites and roles")),
+    Command("lang", N_("Language: 中文 / English")),
+    Command("disinfect", N_("Confirm a disinfection"), action=Action.DISINFECT_OWN_CLASS),
+    Command("epidemic", N_("Epidemic mode: on or off"), action=Action.SET_EPIDEMIC_MODE),
+    Command("invite", N_("Invite staff or parents"), action=Action.INVITE_STAFF),
+    Command("invites", N_("Open invitations; withdraw one"), action=Action.INVITE_STAFF),
+    Command("bind", N_("Bind this group to the site"), private=False, group=True),
+    Command("unbind", N_("Unbind this group"), private=False, group=True),
+    Command("cancel", N_("Cancel the current step")),
+]
+
+
+def commands_for(roles: list[RoleAtSite], *, private: bool) -> list[Command]:
+    role_names = [r.role for r in roles]
+    chosen = []
+    for command in COMMANDS:
+        if (private and not command.private) or (not private and not command.group):
+            continue
+        if (
+            command.action is None
+            or can(role_names, command.action)
+            or (
+                command.action == Action.DISINFECT_OWN_CLASS
+                and can(role_names, Action.DISINFECT_ANY_CLASS)
+            )
+        ):
+            chosen.append(command)
+    return chosen
+
+
+def help_text(_: Translate, roles: list[RoleAtSite], *, private: bool) -> str:
+    lines = [_("What you can do here:")]
+    lines += [f"/{c.name} — {_(c.description)}" for c in commands_for(roles, private=private)]
+    return "\n".join(lines)
+
+
+async def publish_commands(application: Application) -> None:
+    """Localized command lists for private chats and groups; Chinese is the default."""
+    for scope, private in (
+        (BotCommandScopeAllPrivateChats(), True),
+        (BotCommandScopeAllGroupChats(), False),
+    ):
+        for language in (None, *LOCALES):
+            _ = translator(language or "zh")
+            commands = [
+                BotCommand(c.name, _(c.description))
+                for c in COMMANDS
+                if (c.private if private else c.group)
+            ]
+            await application.bot.set_my_commands(commands, scope=scope, language_code=language)

@@ -1,0 +1,58 @@
+"""The private-chat menu: a persistent reply keyboard with the buttons of one's roles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove
+from telegram.ext import filters
+
+from bot.i18n import LOCALES, N_, Translate, translator
+from storage.people import RoleAtSite
+from storage.permissions import Action, can
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    key: str
+    label: str
+    visible: Callable[[list[RoleAtSite]], bool]
+
+
+def _allowed(*actions: Action) -> Callable[[list[RoleAtSite]], bool]:
+    return lambda roles: any(can([r.role for r in roles], action) for action in actions)
+
+
+def _any_role(roles: list[RoleAtSite]) -> bool:
+    return bool(roles)
+
+
+# Order is the order on the keyboard, two buttons a row.
+MENU: list[MenuItem] = [
+    MenuItem(
+        "disinfection",
+        N_("🧴 Disinfection"),
+        _allowed(Action.DISINFECT_OWN_CLASS, Action.DISINFECT_ANY_CLASS),
+    ),
+    MenuItem("invite", N_("➕ Invite"), _allowed(Action.INVITE_STAFF)),
+    MenuItem("me", N_("👤 Me"), _any_role),
+    MenuItem("help", N_("❓ Help"), _any_role),
+]
+
+
+def menu_keyboard(
+    _: Translate, roles: list[RoleAtSite]
+) -> ReplyKeyboardMarkup | ReplyKeyboardRemove:
+    buttons = [KeyboardButton(_(item.label)) for item in MENU if item.visible(roles)]
+    if not buttons:
+        return ReplyKeyboardRemove()
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
+
+
+def menu_button(key: str) -> filters.BaseFilter:
+    """Matches a tap on this menu button in any language, in private chats."""
+    msgid = next(item.label for item in MENU if item.key == key)
+    labels = sorted({translator(lang)(msgid) for lang in LOCALES})
+    return filters.ChatType.PRIVATE & filters.Text(labels)

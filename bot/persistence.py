@@ -1,0 +1,105 @@
+"""PTB persistence in our own database: conversation states and per-user scratch data.
+
+Only small JSON values live here (ids, chosen options), never ORM objects.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+from telegram.ext import BasePersistence, PersistenceInput
+from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
+
+from storage.models import ConversationState
+
+USER, CONVERSATION = "user", "conversation"
+
+
+class SQLPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    def __init__(self, engine: Engine, update_interval: float = 5) -> None:
+        super().__init__(
+            store_data=PersistenceInput(
+                bot_data=False, chat_data=False, user_data=True, callback_data=False
+            ),
+            update_interval=update_interval,
+        )
+        self.engine = engine
+
+    def _rows(self, kind: str, name: str = "") -> list[ConversationState]:
+        with Session(self.engine) as session:
+            query = select(ConversationState).where(
+                ConversationState.kind == kind, ConversationState.name == name
+            )
+            return list(session.exec(query))
+
+    def _put(self, kind: str, key: str, data: Any, name: str = "") -> None:
+        with Session(self.engine) as session:
+            row = session.exec(
+                select(ConversationState).where(
+                    ConversationState.kind == kind,
+                    ConversationState.name == name,
+                    ConversationState.key == key,
+                )
+            ).first()
+            if data is None or data == {}:
+                if row is not None:
+                    session.delete(row)
+            else:
+                row = row or ConversationState(kind=kind, name=name, key=key)
+                row.data = data
+                session.add(row)
+            session.commit()
+
+    async def get_user_data(self) -> dict[int, dict[Any, Any]]:
+        return {int(row.key): dict(row.data) for row in self._rows(USER)}
+
+    async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
+        self._put(USER, str(user_id), data)
+
+    async def drop_user_data(self, user_id: int) -> None:
+        self._put(USER, str(user_id), None)
+
+    async def refresh_user_data(self, user_id: int, user_data: dict[Any, Any]) -> None:
+        return None
+
+    async def get_conversations(self, name: str) -> ConversationDict:
+        return {tuple(json.loads(row.key)): row.data for row in self._rows(CONVERSATION, name)}
+
+    async def update_conversation(
+        self, name: str, key: ConversationKey, new_state: object | None
+    ) -> None:
+        self._put(CONVERSATION, json.dumps(list(key)), new_state, name=name)
+
+    # Chat, bot and callback data are not used: the database tables are the state.
+    async def get_chat_data(self) -> dict[int, dict[Any, Any]]:
+        return {}
+
+    async def update_chat_data(self, chat_id: int, data: dict[Any, Any]) -> None:
+        return None
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        return None
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: dict[Any, Any]) -> None:
+        return None
+
+    async def get_bot_data(self) -> dict[Any, Any]:
+        return {}
+
+    async def update_bot_data(self, data: dict[Any, Any]) -> None:
+        return None
+
+    async def refresh_bot_data(self, bot_data: dict[Any, Any]) -> None:
+        return None
+
+    async def get_callback_data(self) -> CDCData | None:
+        return None
+
+    async def update_callback_data(self, data: CDCData) -> None:
+        return None
+
+    async def flush(self) -> None:
+        return None

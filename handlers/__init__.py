@@ -1,0 +1,1 @@
+"""Telegram handlers, one module per user flow: parse → call storage → render."""

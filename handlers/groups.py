@@ -1,0 +1,103 @@
+"""/bind and /unbind in a group: tie a staff, maintenance or kitchen group to a site."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.callbacks import pack, unpack
+from bot.context import BotContext
+from bot.labels import PURPOSE_LABELS
+from handlers.common import refuse, reply
+from storage.groups import bind_group, get_group, move_group, unbind_group
+from storage.models import GroupPurpose
+from storage.people import sites_where_allowed
+from storage.permissions import Action, can
+
+PREFIX = "bind"
+
+
+def _is_group(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type in {"group", "supergroup"}
+
+
+async def cmd_bind(update: Update, context: BotContext) -> None:
+    """Offer the purposes (and sites, for someone who leads several)."""
+    _ = context._
+    if not _is_group(update):
+        await reply(update, _("Send /bind inside the group you want to bind."))
+        return
+    site_ids = sites_where_allowed(context.roles, Action.BIND_GROUP)
+    if not site_ids:
+        await refuse(update, context, Action.BIND_GROUP)
+        return
+    names = {r.site_id: r.site_name for r in context.roles}
+    rows = [
+        [
+            InlineKeyboardButton(
+                f"{names[site_id]} · {_(label)}" if len(site_ids) > 1 else _(label),
+                callback_data=pack(PREFIX, site_id, purpose.value),
+            )
+        ]
+        for site_id in site_ids
+        for purpose, label in PURPOSE_LABELS.items()
+    ]
+    await reply(update, _("What is this group for?"), reply_markup=InlineKeyboardMarkup(rows))
+
+
+async def on_bind_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and update.effective_chat is not None
+    _ = context._
+    parts = unpack(PREFIX, query.data) or []
+    try:
+        site_id, purpose = int(parts[0]), GroupPurpose(parts[1])
+    except (IndexError, ValueError):
+        await query.answer(_("This button has expired. Please open the menu again."))
+        return
+    if not can([r.role for r in context.roles if r.site_id == site_id], Action.BIND_GROUP):
+        await refuse(update, context, Action.BIND_GROUP)
+        return
+    chat = update.effective_chat
+    group = bind_group(
+        session=context.db,
+        site_id=site_id,
+        chat_id=chat.id,
+        purpose=purpose,
+        title=chat.title or "",
+        person_id=context.person.id if context.person else None,
+    )
+    site_name = next(r.site_name for r in context.roles if r.site_id == group.site_id)
+    text = _("This group is now the {purpose} of {site}.").format(
+        purpose=_(PURPOSE_LABELS[purpose]), site=site_name
+    )
+    await query.answer(text)
+    await query.edit_message_text(text)
+
+
+async def cmd_unbind(update: Update, context: BotContext) -> None:
+    _ = context._
+    chat = update.effective_chat
+    if not _is_group(update) or chat is None:
+        await reply(update, _("Send /unbind inside the group you want to unbind."))
+        return
+    group = get_group(session=context.db, chat_id=chat.id)
+    if group is None:
+        await reply(update, _("This group is not bound to any site."))
+        return
+    if not can([r.role for r in context.roles if r.site_id == group.site_id], Action.BIND_GROUP):
+        await refuse(update, context, Action.BIND_GROUP)
+        return
+    unbind_group(
+        session=context.db, chat_id=chat.id, person_id=context.person.id if context.person else None
+    )
+    await reply(update, _("This group is no longer bound; I will stop posting here."))
+
+
+async def on_group_migrated(update: Update, context: BotContext) -> None:
+    """Telegram gives a group a new id when it becomes a supergroup; follow it."""
+    message = update.effective_message
+    if message and message.migrate_to_chat_id:
+        move_group(
+            session=context.db, old_chat_id=message.chat.id, new_chat_id=message.migrate_to_chat_id
+        )

@@ -1,0 +1,64 @@
+"""Joining by deep link (`/start <code>`), and /start without a code."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import BotContext, sender_name
+from bot.i18n import N_
+from bot.labels import role_label
+from handlers.common import reply, reply_with_menu
+from storage.invites import InviteError, redeem_invite
+
+REFUSALS = {
+    "unknown": N_("This invitation link is not valid. Please ask for a new one."),
+    "expired": N_("This invitation has expired. Please ask for a new one."),
+    "used_up": N_("This invitation has already been used. Please ask for a new one."),
+    "revoked": N_("This invitation was withdrawn. Please ask for a new one."),
+}
+
+
+async def cmd_start(update: Update, context: BotContext) -> None:
+    """Join with an invitation code, or greet and explain."""
+    _ = context._
+    user = update.effective_user
+    if user is None:
+        return
+    if not context.args:
+        await _greet(update, context)
+        return
+    try:
+        joined = redeem_invite(
+            session=context.db,
+            code=context.args[0],
+            telegram_user_id=user.id,
+            display_name=sender_name(update),
+        )
+    except InviteError as error:
+        await reply(update, _(REFUSALS.get(error.code, REFUSALS["unknown"])))
+        return
+    context.forget_person()
+    _ = context._
+    role = role_label(_, joined.role, joined.school_class.name if joined.school_class else None)
+    if joined.already_member:
+        text = _("You are already {role} at {site}.").format(role=role, site=joined.site.name)
+    else:
+        text = _("Welcome to {site}, {name}! Your role: {role}.").format(
+            site=joined.site.name, name=joined.person.display_name, role=role
+        )
+    await reply_with_menu(update, context, text + "\n" + _("Use the buttons below to begin."))
+
+
+async def _greet(update: Update, context: BotContext) -> None:
+    _ = context._
+    if context.roles:
+        await reply_with_menu(update, context, _("Welcome back! Use the buttons below."))
+        return
+    await reply(
+        update,
+        _(
+            "Hello! I am the Logistics Assistant of your kindergarten or school.\n"
+            "To join, open the invitation link your director sent you. "
+            "If you have none, please ask the director or the logistics office."
+        ),
+    )

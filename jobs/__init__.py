@@ -1,0 +1,1 @@
+"""Scheduled work. Jobs are derived from the database and rebuilt at start-up."""

@@ -1,0 +1,1 @@
+"""Persistence and domain rules. Nothing here imports `telegram`."""

@@ -1,0 +1,91 @@
+"""Who may do what: one table of role → allowed actions, used by every flow."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    DIRECTOR = "director"
+    LOGISTICS_HEAD = "logistics_head"
+    HEALTH_TEACHER = "health_teacher"
+    LOGISTICS_LEAD = "logistics_lead"
+    CAREGIVER_LEAD = "caregiver_lead"
+    CLASS_TEACHER = "class_teacher"
+    CAREGIVER = "caregiver"
+    KITCHEN = "kitchen"
+    MAINTENANCE = "maintenance"
+    GUARD = "guard"
+    PARENT = "parent"
+
+
+# Roles that belong to one class: an invitation for them must name the class.
+CLASS_ROLES = frozenset({Role.CLASS_TEACHER, Role.CAREGIVER, Role.PARENT})
+STAFF_ROLES = frozenset(Role) - {Role.PARENT}
+LEADERSHIP = frozenset({Role.DIRECTOR, Role.LOGISTICS_HEAD})
+
+
+class Action(StrEnum):
+    INVITE_STAFF = "invite_staff"
+    INVITE_LEADERSHIP = "invite_leadership"
+    BIND_GROUP = "bind_group"
+    MANAGE_SITE = "manage_site"
+    VIEW_STAFF_DATA = "view_staff_data"
+    DISINFECT_OWN_CLASS = "disinfect_own_class"
+    DISINFECT_ANY_CLASS = "disinfect_any_class"
+    RECEIVE_HYGIENE_ESCALATION = "receive_hygiene_escalation"
+    SET_EPIDEMIC_MODE = "set_epidemic_mode"
+    RECEIVE_NOTICES = "receive_notices"
+
+
+_EVERY_STAFF = {Action.VIEW_STAFF_DATA}
+
+PERMISSIONS: dict[Role, frozenset[Action]] = {
+    Role.DIRECTOR: frozenset(Action) - {Action.RECEIVE_NOTICES},
+    Role.LOGISTICS_HEAD: frozenset(
+        _EVERY_STAFF
+        | {
+            Action.INVITE_STAFF,
+            Action.BIND_GROUP,
+            Action.MANAGE_SITE,
+            Action.DISINFECT_ANY_CLASS,
+            Action.RECEIVE_HYGIENE_ESCALATION,
+            Action.SET_EPIDEMIC_MODE,
+        }
+    ),
+    Role.HEALTH_TEACHER: frozenset(
+        _EVERY_STAFF
+        | {
+            Action.DISINFECT_ANY_CLASS,
+            Action.RECEIVE_HYGIENE_ESCALATION,
+            Action.SET_EPIDEMIC_MODE,
+        }
+    ),
+    Role.LOGISTICS_LEAD: frozenset(_EVERY_STAFF),
+    Role.CAREGIVER_LEAD: frozenset(_EVERY_STAFF | {Action.DISINFECT_ANY_CLASS}),
+    Role.CLASS_TEACHER: frozenset(_EVERY_STAFF | {Action.DISINFECT_OWN_CLASS}),
+    Role.CAREGIVER: frozenset(_EVERY_STAFF | {Action.DISINFECT_OWN_CLASS}),
+    Role.KITCHEN: frozenset(_EVERY_STAFF),
+    Role.MAINTENANCE: frozenset(_EVERY_STAFF),
+    Role.GUARD: frozenset(_EVERY_STAFF),
+    Role.PARENT: frozenset({Action.RECEIVE_NOTICES}),
+}
+
+
+def can(roles: Iterable[str], action: Action) -> bool:
+    """True when any of the roles allows the action."""
+    return any(action in PERMISSIONS.get(Role(role), frozenset()) for role in roles)
+
+
+def roles_allowed(action: Action) -> list[Role]:
+    """The roles that allow an action, most senior first (for refusal messages)."""
+    return [role for role in Role if action in PERMISSIONS[role]]
+
+
+def may_invite(inviter_roles: Iterable[str], target: Role) -> bool:
+    """Leadership roles are granted only by a director; other roles by anyone who invites."""
+    roles = list(inviter_roles)
+    if target in LEADERSHIP:
+        return can(roles, Action.INVITE_LEADERSHIP)
+    return can(roles, Action.INVITE_STAFF)

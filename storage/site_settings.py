@@ -1,0 +1,44 @@
+"""Per-site settings with the defaults of shared/DOMAIN.md; stored as JSON on the site."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from pydantic import BaseModel, Field
+
+from storage.models import AreaKind, Site
+
+
+class SiteSettings(BaseModel):
+    """Typed view of ``Site.settings``; unknown keys are kept for later features."""
+
+    model_config = {"extra": "allow"}
+
+    # When today's live cards are posted in the staff group.
+    board_post_time: time = time(7, 30)
+    disinfection_deadline: time = time(16, 30)
+    disinfection_escalation_minutes: int = Field(default=30, ge=1, le=240)
+    disinfection_areas: list[AreaKind] = [AreaKind.ACTIVITY_ROOM, AreaKind.NAP_ROOM]
+    disinfection_methods: list[str] = ["uv_lamp", "cabinet", "chlorine", "ventilation"]
+    uv_minutes: int = Field(default=60, ge=10, le=180)
+    # Rounds per day; epidemic mode raises it (e.g. hand-foot-mouth season).
+    disinfection_rounds: int = Field(default=1, ge=1, le=4)
+    epidemic_rounds: int = Field(default=2, ge=1, le=4)
+    epidemic_mode: bool = False
+    chlorine_min_mg_l: int = 100
+    chlorine_max_mg_l: int = 2000
+    sample_min_grams: int = 125
+    sample_keep_hours: int = 48
+
+    @property
+    def rounds_today(self) -> int:
+        return self.epidemic_rounds if self.epidemic_mode else self.disinfection_rounds
+
+
+def get_site_settings(site: Site) -> SiteSettings:
+    return SiteSettings.model_validate(site.settings or {})
+
+
+def save_site_settings(site: Site, settings: SiteSettings) -> None:
+    """Write the settings back (the caller commits)."""
+    site.settings = settings.model_dump(mode="json")

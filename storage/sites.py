@@ -1,0 +1,100 @@
+"""Sites, their classes and their areas."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlmodel import Session, col, select
+
+from storage.audit import record_event
+from storage.models import Area, AreaKind, SchoolClass, Site, SiteKind
+from storage.site_settings import get_site_settings
+
+
+class SiteError(ValueError):
+    """A site-level request that cannot be carried out; ``code`` names the reason."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def create_site(
+    *,
+    session: Session,
+    name: str,
+    kind: SiteKind = SiteKind.KINDERGARTEN,
+    timezone: str = "Asia/Shanghai",
+    language: str = "zh",
+    boarding: bool = False,
+) -> Site:
+    name = name.strip()
+    if not name:
+        raise SiteError("empty_name")
+    site = Site(name=name, kind=kind, timezone=timezone, language=language, boarding=boarding)
+    session.add(site)
+    session.flush()
+    record_event(session=session, action="site.create", site_id=site.id, name=name)
+    session.commit()
+    return site
+
+
+def get_site(*, session: Session, site_id: int) -> Site | None:
+    return session.get(Site, site_id)
+
+
+def list_sites(*, session: Session) -> list[Site]:
+    return list(session.exec(select(Site).order_by(col(Site.id))))
+
+
+def add_classes(*, session: Session, site: Site, names: Iterable[str]) -> list[SchoolClass]:
+    """Add classes (skipping names the site already has), each with its daily areas."""
+    assert site.id is not None
+    existing = {c.name for c in list_classes(session=session, site_id=site.id)}
+    position = len(existing)
+    added: list[SchoolClass] = []
+    for raw in names:
+        name = raw.strip()
+        if not name or name in existing:
+            continue
+        position += 1
+        school_class = SchoolClass(site_id=site.id, name=name, position=position)
+        session.add(school_class)
+        session.flush()
+        existing.add(name)
+        added.append(school_class)
+        for kind in get_site_settings(site).disinfection_areas:
+            session.add(Area(site_id=site.id, class_id=school_class.id, kind=kind))
+    record_event(
+        session=session, action="class.add", site_id=site.id, names=[c.name for c in added]
+    )
+    session.commit()
+    return added
+
+
+def list_classes(*, session: Session, site_id: int) -> list[SchoolClass]:
+    query = (
+        select(SchoolClass)
+        .where(SchoolClass.site_id == site_id, col(SchoolClass.active))
+        .order_by(col(SchoolClass.position), col(SchoolClass.id))
+    )
+    return list(session.exec(query))
+
+
+def get_class(*, session: Session, class_id: int) -> SchoolClass | None:
+    return session.get(SchoolClass, class_id)
+
+
+def list_class_areas(
+    *, session: Session, site_id: int, kinds: Iterable[AreaKind] | None = None
+) -> list[Area]:
+    """The active areas that belong to classes, in class order."""
+    query = (
+        select(Area)
+        .join(SchoolClass, col(SchoolClass.id) == col(Area.class_id))
+        .where(Area.site_id == site_id, col(Area.active), col(SchoolClass.active))
+        .order_by(col(SchoolClass.position), col(SchoolClass.id), col(Area.id))
+    )
+    if kinds is not None:
+        query = query.where(col(Area.kind).in_([str(k) for k in kinds]))
+    return list(session.exec(query))

@@ -1,0 +1,146 @@
+"""An offline Bot API: records every call the bot makes and answers like Telegram would."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+BOT_USER = {
+    "id": 7000000001,
+    "is_bot": True,
+    "first_name": "后勤助手",
+    "username": "houqin_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": True,
+    "supports_inline_queries": False,
+}
+TOKEN = "7000000001:TEST-token-not-real"
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    result: Any = None
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text") or self.params.get("caption") or "")
+
+    @property
+    def chat_id(self) -> int | None:
+        value = self.params.get("chat_id")
+        return int(value) if value is not None else None
+
+    def buttons(self) -> list[tuple[str, str]]:
+        """(label, callback_data) of every inline button, row by row."""
+        markup = _markup(self.params)
+        rows = markup.get("inline_keyboard", []) if markup else []
+        return [(b["text"], b.get("callback_data", "")) for row in rows for b in row]
+
+    def keyboard(self) -> list[str]:
+        """Labels of a reply keyboard (the persistent menu)."""
+        markup = _markup(self.params)
+        rows = markup.get("keyboard", []) if markup else []
+        return [b["text"] if isinstance(b, dict) else b for row in rows for b in row]
+
+
+def _markup(params: dict[str, Any]) -> dict[str, Any] | None:
+    markup = params.get("reply_markup")
+    return json.loads(markup) if isinstance(markup, str) else markup
+
+
+@dataclass
+class OfflineRequest(BaseRequest):
+    calls: list[Call] = field(default_factory=list)
+    next_message_id: int = 100
+    # Answers to return instead of success, by method: tests use this for Telegram errors.
+    failures: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        api_method = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        if api_method in self.failures:
+            status, body = self.failures[api_method]
+            self.calls.append(Call(api_method, params, body))
+            return status, json.dumps(body).encode()
+        result = self._answer(api_method, params)
+        self.calls.append(Call(api_method, params, result))
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def _answer(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return BOT_USER
+        if method == "getUpdates":
+            return []
+        if method in {"sendMessage", "sendPhoto", "sendDocument"}:
+            self.next_message_id += 1
+            return self.message(params, self.next_message_id)
+        if method in {"editMessageText", "editMessageReplyMarkup", "editMessageCaption"}:
+            return self.message(params, int(params.get("message_id", 0)))
+        if method == "getChatMember":
+            return {"status": "administrator", "user": BOT_USER, "can_be_edited": False}
+        return True
+
+    def message(self, params: dict[str, Any], message_id: int) -> dict[str, Any]:
+        chat_id = int(params.get("chat_id", 0))
+        chat: dict[str, Any] = {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}
+        if chat_id < 0:
+            chat["title"] = "Staff"
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": BOT_USER,
+        }
+        if "text" in params:
+            message["text"] = params["text"]
+        if "photo" in params:
+            message["photo"] = [
+                {"file_id": "photo-1", "file_unique_id": "p1", "width": 1, "height": 1}
+            ]
+            message["caption"] = params.get("caption", "")
+        markup = _markup(params)
+        if markup and "inline_keyboard" in markup:
+            message["reply_markup"] = markup
+        return message
+
+    # Reading what the bot did, for assertions.
+    def sent(self, chat_id: int | None = None, method: str | None = None) -> list[Call]:
+        wanted = {method} if method else {"sendMessage", "sendPhoto", "sendDocument"}
+        return [
+            c
+            for c in self.calls
+            if c.method in wanted and (chat_id is None or c.chat_id == chat_id)
+        ]
+
+    def last(self, chat_id: int | None = None, method: str | None = None) -> Call:
+        found = self.sent(chat_id, method)
+        assert found, f"the bot sent nothing ({method or 'messages'}) to {chat_id}"
+        return found[-1]
+
+    def clear(self) -> None:
+        self.calls.clear()
