@@ -42,7 +42,8 @@ class Action(StrEnum):
 _EVERY_STAFF = {Action.VIEW_STAFF_DATA}
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
-    Role.DIRECTOR: frozenset(Action) - {Action.RECEIVE_NOTICES},
+    # Escalations go to the health teacher and logistics head; the director gets the summary.
+    Role.DIRECTOR: frozenset(Action) - {Action.RECEIVE_NOTICES, Action.RECEIVE_HYGIENE_ESCALATION},
     Role.LOGISTICS_HEAD: frozenset(
         _EVERY_STAFF
         | {

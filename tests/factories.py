@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
-from storage.invites import redeem_invite
 from storage.invites import create_invite as _create_invite
+from storage.invites import redeem_invite
 from storage.models import Invite, Person, SchoolClass, Site
 from storage.permissions import Role
 from storage.sites import add_classes, create_site, list_classes
