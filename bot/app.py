@@ -20,6 +20,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+import jobs.disinfection  # noqa: F401  (registers its site scheduler)
 from bot.callbacks import pattern
 from bot.commands import publish_commands
 from bot.config import Settings
@@ -27,7 +28,7 @@ from bot.context import BotContext, HouqinApplication
 from bot.errors import on_error, on_expired_button
 from bot.menu import menu_button
 from bot.persistence import SQLPersistence
-from handlers import account, groups, invites, onboarding
+from handlers import account, disinfection, epidemic, groups, invites, onboarding
 from jobs.schedule import rebuild_jobs
 from storage.db import make_engine
 
@@ -66,7 +67,9 @@ def build_application(
 
 
 def register_handlers(app: Application) -> None:
-    # Commands come first: "/cancel" and "/start" must win over any text handler.
+    # The conversation first: while it waits for typed input, that text is its answer.
+    app.add_handler(disinfection.conversation())
+    # Commands next: "/cancel" and "/start" must win over any text handler.
     app.add_handler(CommandHandler("start", onboarding.cmd_start, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("help", account.cmd_help))
     app.add_handler(CommandHandler("me", account.cmd_me, filters.ChatType.PRIVATE))
@@ -75,8 +78,14 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("invites", invites.cmd_invites, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("bind", groups.cmd_bind))
     app.add_handler(CommandHandler("unbind", groups.cmd_unbind))
+    app.add_handler(
+        CommandHandler("disinfect", disinfection.cmd_disinfect, filters.ChatType.PRIVATE)
+    )
+    app.add_handler(CommandHandler("epidemic", epidemic.cmd_epidemic))
+    app.add_handler(CommandHandler("cancel", disinfection.cmd_cancel))
 
     # Menu buttons are plain text in the user's language.
+    app.add_handler(MessageHandler(menu_button("disinfection"), disinfection.cmd_disinfect))
     app.add_handler(MessageHandler(menu_button("invite"), invites.cmd_invite))
     app.add_handler(MessageHandler(menu_button("me"), account.cmd_me))
     app.add_handler(MessageHandler(menu_button("help"), account.cmd_help))
@@ -88,6 +97,7 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(on_expired_button))
 
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, groups.on_group_migrated))
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.PHOTO, disinfection.on_photo))
     app.add_error_handler(on_error)
 
 

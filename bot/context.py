@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -10,10 +12,12 @@ from sqlmodel import Session
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.cards import CardEditor
 from bot.config import Settings
 from bot.i18n import Translate, translator
 from storage.models import Person
 from storage.people import RoleAtSite, get_person, list_roles
+from storage.types import utcnow
 
 _update_session: ContextVar[Session | None] = ContextVar("update_session", default=None)
 
@@ -25,6 +29,9 @@ class HouqinApplication(Application[Any, Any, Any, Any, Any, Any]):
         super().__init__(**kwargs)
         self.settings = settings
         self.engine = engine
+        # Tests replace the clock to act out a day; everything time-driven reads it.
+        self.clock: Callable[[], datetime] = utcnow
+        self.card_editor = CardEditor(settings.card_edit_interval)
 
     def open_session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)

@@ -48,3 +48,16 @@ def role_label(_: Translate, role: str, class_name: str | None = None) -> str:
 def needed_roles(_: Translate, action: Action) -> str:
     """'Director / Health teacher' — for refusals that say which role is needed."""
     return " / ".join(_(ROLE_LABELS[role]) for role in roles_allowed(action))
+
+
+METHOD_LABELS: dict[str, str] = {
+    "uv_lamp": N_("UV lamp"),
+    "cabinet": N_("Disinfection cabinet"),
+    "chlorine": N_("Chlorine solution"),
+    "ventilation": N_("Ventilation"),
+}
+
+
+def area_label(_: Translate, class_name: str, kind: str, name: str = "") -> str:
+    """小一班 活动室 — an area's own name wins over its kind's label."""
+    return f"{class_name} {name or _(AREA_LABELS.get(kind, AREA_LABELS['other']))}".strip()

@@ -56,3 +56,9 @@ def menu_button(key: str) -> filters.BaseFilter:
     msgid = next(item.label for item in MENU if item.key == key)
     labels = sorted({translator(lang)(msgid) for lang in LOCALES})
     return filters.ChatType.PRIVATE & filters.Text(labels)
+
+
+def any_menu_button() -> filters.BaseFilter:
+    """Matches a tap on any menu button: typed answers in a conversation exclude these."""
+    labels = sorted({translator(lang)(item.label) for item in MENU for lang in LOCALES})
+    return filters.Text(labels)

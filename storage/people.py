@@ -27,6 +27,10 @@ def get_person(*, session: Session, telegram_user_id: int) -> Person | None:
     return session.exec(select(Person).where(Person.telegram_user_id == telegram_user_id)).first()
 
 
+def get_person_by_id(*, session: Session, person_id: int) -> Person | None:
+    return session.get(Person, person_id)
+
+
 def get_or_create_person(*, session: Session, telegram_user_id: int, display_name: str) -> Person:
     """Find a person by Telegram id, creating them (uncommitted) on first contact."""
     person = get_person(session=session, telegram_user_id=telegram_user_id)

@@ -98,3 +98,7 @@ def list_class_areas(
     if kinds is not None:
         query = query.where(col(Area.kind).in_([str(k) for k in kinds]))
     return list(session.exec(query))
+
+
+def get_area(*, session: Session, area_id: int) -> Area | None:
+    return session.get(Area, area_id)

@@ -69,14 +69,36 @@ def settings(engine: Engine) -> Settings:
     )
 
 
+class BotFactory:
+    """Starts bots on the test database: a second one stands for the bot after a restart."""
+
+    def __init__(self, settings: Settings, engine: Engine, db: Session) -> None:
+        self.settings, self.engine, self.db = settings, engine, db
+        self.running: list[HouqinApplication] = []
+
+    async def start(self, request: OfflineRequest | None = None) -> Telegram:
+        request = request or OfflineRequest()
+        app = build_application(self.settings, engine=self.engine, request=request)
+        await app.initialize()
+        await app.start()  # starts the job queue, so scheduled work runs as in production
+        self.running.append(app)
+        return Telegram(app, request, self.db)
+
+    async def stop(self, telegram: Telegram) -> None:
+        await telegram.app.stop()
+        await telegram.app.shutdown()
+        self.running.remove(telegram.app)
+
+
 @pytest.fixture
-async def telegram(settings: Settings, engine: Engine, db: Session) -> AsyncIterator[Telegram]:
-    request = OfflineRequest()
-    app: HouqinApplication = build_application(settings, engine=engine, request=request)
-    await app.initialize()
-    await app.start()  # starts the job queue, so scheduled work runs as in production
-    try:
-        yield Telegram(app, request, db)
-    finally:
+async def bots(settings: Settings, engine: Engine, db: Session) -> AsyncIterator[BotFactory]:
+    factory = BotFactory(settings, engine, db)
+    yield factory
+    for app in list(factory.running):
         await app.stop()
         await app.shutdown()
+
+
+@pytest.fixture
+async def telegram(bots: BotFactory) -> Telegram:
+    return await bots.start()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 from telegram import Update
@@ -116,6 +119,34 @@ class Telegram:
             "data": data,
         }
         return await self.feed({"callback_query": query})
+
+    def set_local_time(self, moment: str, zone: str = "Asia/Shanghai") -> datetime:
+        """Set the bot's clock to a local time such as "2026-11-23 16:30"."""
+        local = datetime.strptime(moment, "%Y-%m-%d %H:%M").replace(tzinfo=ZoneInfo(zone))
+        self.app.clock = lambda: local.astimezone(UTC)
+        return local
+
+    async def run_job(self, name: str) -> list[Call]:
+        """Run a scheduled job now, as the scheduler would when its time comes."""
+        assert self.app.job_queue is not None
+        jobs = self.app.job_queue.get_jobs_by_name(name)
+        assert jobs, f"no job {name!r}: {[j.name for j in self.app.job_queue.jobs()]}"
+        before = len(self.request.calls)
+        await jobs[0].run(self.app)
+        if self.db is not None:
+            self.db.commit()
+        return self.request.calls[before:]
+
+    async def settle(self, timeout: float = 10) -> None:
+        """Wait until every pending live-card refresh has run."""
+        assert self.app.job_queue is not None
+        deadline = asyncio.get_running_loop().time() + timeout
+        while any(j.name and j.name.startswith("card:") for j in self.app.job_queue.jobs()):
+            assert asyncio.get_running_loop().time() < deadline, "card refreshes did not finish"
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.02)  # let a refresh that just started finish its edits
+        if self.db is not None:
+            self.db.commit()
 
 
 def texts(calls: list[Call]) -> list[str]:

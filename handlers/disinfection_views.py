@@ -1,0 +1,236 @@
+"""What disinfection looks like in chat: the board card, pickers and confirmations."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import pack
+from bot.i18n import N_, Translate, format_clock, format_day
+from bot.labels import METHOD_LABELS, area_label
+from storage.disinfection import DisinfectionError, DisinfectionRecord
+from storage.disinfection_status import AreaStatus, DayStatus, RoundStatus, State
+from storage.site_settings import SiteSettings
+
+PREFIX = "dis"
+CHLORINE_PRESETS = (250, 500, 1000)
+
+ERRORS = {
+    "already_done": N_("Already done today; nothing was recorded twice."),
+    "uv_running": N_("A UV session is running in this room; end it first."),
+    "uv_too_short": N_(
+        "The UV lamp must run {minutes} minutes; {left} more to go. To switch it off early, tap Abort."
+    ),
+    "already_ended": N_("This UV session has already ended."),
+    "not_started": N_("There is no UV session to end: tap Start first."),
+    "concentration_range": N_("Please enter a concentration between {low} and {high} mg/L."),
+    "concentration_missing": N_("Please choose the concentration."),
+    "method_not_allowed": N_("This method is not used at your site."),
+    "future_day": N_("You cannot record a day that has not come yet."),
+    "too_old": N_("Late entries go back at most {days} days."),
+    "reason_required": N_("A late entry needs a reason."),
+    "not_allowed": N_(
+        "Only the staff of this class, the caregiver lead or the health teacher can confirm this room."
+    ),
+}
+
+NOT_ALLOWED = ERRORS["not_allowed"]
+
+
+def error_text(_: Translate, error: DisinfectionError) -> str:
+    return _(ERRORS.get(error.code, ERRORS["already_done"])).format(**error.detail)
+
+
+def day_code(day: date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def parse_day(code: str) -> date:
+    return date(int(code[:4]), int(code[4:6]), int(code[6:8]))
+
+
+def _rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
+    return [buttons[i : i + width] for i in range(0, len(buttons), width)]
+
+
+def round_text(_: Translate, rs: RoundStatus, zone: ZoneInfo) -> str:
+    record = rs.record
+    if rs.state == State.PENDING or record is None:
+        return "⬜"
+    if rs.state in {State.RUNNING, State.FORGOTTEN}:
+        assert record.started_at is not None
+        mark = "⏳" if rs.state == State.RUNNING else "⚠️"
+        text = (
+            _("UV since {time}") if rs.state == State.RUNNING else _("UV since {time}, not ended")
+        )
+        return f"{mark} {text.format(time=format_clock(record.started_at, zone))} {rs.operator}"
+    moment = record.ended_at or record.created_at
+    late = " " + _("(late entry)") if record.late else ""
+    return f"✅ {format_clock(moment, zone)} {rs.operator} · {method_text(_, record)}{late}"
+
+
+def method_text(_: Translate, record: DisinfectionRecord) -> str:
+    label = _(METHOD_LABELS[record.method])
+    if record.concentration_mg_l:
+        return f"{label} {record.concentration_mg_l}mg/L"
+    return label
+
+
+def area_line(_: Translate, status: AreaStatus, zone: ZoneInfo) -> str:
+    name = area_label(_, "", status.area.kind, status.area.name)
+    marks = " ｜ ".join(round_text(_, r, zone) for r in status.rounds)
+    return f"  {name}：{marks}"
+
+
+def board(_: Translate, language: str, status: DayStatus) -> tuple[str, InlineKeyboardMarkup]:
+    """The day's card for the staff group, with a button for every room still to do."""
+    zone = ZoneInfo(status.site.timezone)
+    lines = [
+        _("🧴 Disinfection {day}").format(day=format_day(status.day, language)),
+        _("{site} · due {time} · {rounds} round(s) a day").format(
+            site=status.site.name, time=format_clock(status.deadline, zone), rounds=status.rounds
+        ),
+    ]
+    current_class = None
+    for area_status in status.areas:
+        if area_status.class_name != current_class:
+            current_class = area_status.class_name
+            lines.append(f"【{current_class}】")
+        lines.append(area_line(_, area_status, zone))
+    lines.append(_("Done {done}/{total}").format(done=status.done_count, total=len(status.areas)))
+    buttons = [
+        InlineKeyboardButton(
+            area_label(_, a.class_name, a.area.kind, a.area.name),
+            callback_data=pack(PREFIX, "b", day_code(status.day), a.area.id),
+        )
+        for a in status.pending
+    ]
+    return "\n".join(lines), InlineKeyboardMarkup(_rows(buttons, 2))
+
+
+def room_picker(
+    _: Translate, language: str, day: date, today: date, pending: list[AreaStatus]
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Private chat: the rooms this person may confirm that are still to do."""
+    buttons = [
+        InlineKeyboardButton(
+            area_label(_, a.class_name, a.area.kind, a.area.name),
+            callback_data=pack(PREFIX, "a", a.area.id, day_code(day)),
+        )
+        for a in pending
+    ]
+    rows = _rows(buttons, 2)
+    if day == today:
+        previous = date.fromordinal(day.toordinal() - 1)
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    _("📅 Late entry for yesterday"),
+                    callback_data=pack(PREFIX, "p", day_code(previous)),
+                )
+            ]
+        )
+    shown_day = format_day(day, language)
+    if not pending:
+        return _("{day}: every room you look after is disinfected ✅").format(
+            day=shown_day
+        ), InlineKeyboardMarkup(rows)
+    return _("Which room did you disinfect? ({day})").format(day=shown_day), InlineKeyboardMarkup(
+        rows
+    )
+
+
+def method_picker(
+    _: Translate, title: str, area_id: int, day: date, settings: SiteSettings
+) -> tuple[str, InlineKeyboardMarkup]:
+    buttons = [
+        InlineKeyboardButton(
+            _(METHOD_LABELS[m]), callback_data=pack(PREFIX, "m", area_id, day_code(day), m)
+        )
+        for m in settings.disinfection_methods
+    ]
+    return _("{room}: which method?").format(room=title), InlineKeyboardMarkup(_rows(buttons, 2))
+
+
+def concentration_picker(
+    _: Translate, title: str, area_id: int, day: date
+) -> tuple[str, InlineKeyboardMarkup]:
+    buttons = [
+        InlineKeyboardButton(
+            f"{mg} mg/L", callback_data=pack(PREFIX, "c", area_id, day_code(day), mg)
+        )
+        for mg in CHLORINE_PRESETS
+    ]
+    other = InlineKeyboardButton(
+        _("Other…"), callback_data=pack(PREFIX, "o", area_id, day_code(day))
+    )
+    return _("{room}: chlorine concentration?").format(room=title), InlineKeyboardMarkup(
+        [buttons, [other]]
+    )
+
+
+def uv_prompt(
+    _: Translate, title: str, area_id: int, day: date, minutes: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    start = InlineKeyboardButton(
+        _("▶️ Start"), callback_data=pack(PREFIX, "u", area_id, day_code(day))
+    )
+    text = _(
+        "{room}: make sure no child is in the room, switch on the UV lamp, then tap Start. It must run {minutes} minutes."
+    )
+    return text.format(room=title, minutes=minutes), InlineKeyboardMarkup([[start]])
+
+
+def uv_running(
+    _: Translate, title: str, record: DisinfectionRecord, minutes: int, zone: ZoneInfo
+) -> tuple[str, InlineKeyboardMarkup]:
+    assert record.started_at is not None and record.id is not None
+    buttons = [
+        InlineKeyboardButton(_("⏹ End"), callback_data=pack(PREFIX, "e", record.id)),
+        InlineKeyboardButton(_("✖️ Abort"), callback_data=pack(PREFIX, "x", record.id)),
+    ]
+    text = _(
+        "⏳ {room}: UV lamp on since {time}. I will remind you after {minutes} minutes to switch it off and ventilate."
+    )
+    return text.format(
+        room=title, time=format_clock(record.started_at, zone), minutes=minutes
+    ), InlineKeyboardMarkup([buttons])
+
+
+def recorded(
+    _: Translate, title: str, record: DisinfectionRecord, operator: str, zone: ZoneInfo
+) -> str:
+    late = (
+        "\n" + _("Marked as a late entry. Reason: {reason}").format(reason=record.late_reason)
+        if record.late
+        else ""
+    )
+    if record.started_at and record.ended_at:
+        minutes = int((record.ended_at - record.started_at).total_seconds() // 60)
+        when = (
+            f"{format_clock(record.started_at, zone)}–{format_clock(record.ended_at, zone)} "
+            + _("({minutes} min)").format(minutes=minutes)
+        )
+    else:
+        when = format_clock(record.ended_at or record.created_at, zone)
+    text = _("✅ Recorded: {room} · {method} · {when} · {name}").format(
+        room=title, method=method_text(_, record), when=when, name=operator
+    )
+    return text + late + "\n" + _("You may send a photo now to attach it (optional).")
+
+
+def uv_reminder(
+    _: Translate, title: str, record: DisinfectionRecord, minutes: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    assert record.id is not None
+    end = InlineKeyboardButton(_("⏹ End"), callback_data=pack(PREFIX, "e", record.id))
+    text = _(
+        "⏰ {room}: the UV lamp has run {minutes} minutes. Switch it off, open the windows to ventilate, then tap End."
+    )
+    return text.format(room=title, minutes=minutes), InlineKeyboardMarkup([[end]])
+
+
+def when_text(moment: datetime, zone: ZoneInfo) -> str:
+    return format_clock(moment, zone)

@@ -1,0 +1,293 @@
+"""Disinfection's timed work: the morning board, deadline reminders, escalation, UV switch-off.
+
+Job names are stable ("disinfection-deadline:3"), every message is claimed in the outbox
+before it is sent, and missed runs of today are caught up at start-up: a restart loses
+nothing and sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import CallbackContext
+
+from bot.callbacks import pack
+from bot.context import HouqinApplication
+from bot.i18n import format_clock, format_day, translator
+from bot.labels import area_label
+from handlers import disinfection_views as views
+from jobs.outbox import send_once
+from jobs.schedule import SITE_SCHEDULERS, replace_job
+from storage.db import session_scope
+from storage.disinfection import DisinfectionRecord, get_record, local_today
+from storage.disinfection_status import (
+    AreaStatus,
+    State,
+    disinfection_status,
+    responsible_people,
+    running_uv_sessions,
+)
+from storage.groups import list_groups
+from storage.models import GroupPurpose, Site
+from storage.outbox import get_outbound, release_claim
+from storage.people import get_person_by_id, list_people_with_action
+from storage.permissions import Action
+from storage.site_settings import get_site_settings
+from storage.sites import get_area, get_class, get_site
+
+log = logging.getLogger(__name__)
+Job = Callable[[CallbackContext[Any, Any, Any, Any]], Coroutine[Any, Any, None]]
+# A reminder missed by a restart is still worth sending this long after its time.
+CATCH_UP = timedelta(hours=2)
+
+
+def _app(context: CallbackContext[Any, Any, Any, Any]) -> HouqinApplication:
+    assert isinstance(context.application, HouqinApplication)
+    return context.application
+
+
+def _job_id(context: CallbackContext[Any, Any, Any, Any]) -> int:
+    """The id (site or record) a job was scheduled for."""
+    assert context.job is not None and isinstance(context.job.data, int)
+    return context.job.data
+
+
+def schedule_disinfection(app: HouqinApplication, site: Site) -> None:
+    """(Re)schedule one site's daily jobs and its running UV sessions' reminders."""
+    settings = get_site_settings(site)
+    zone = ZoneInfo(site.timezone)
+    escalation = (
+        datetime.combine(date(2000, 1, 1), settings.disinfection_deadline)
+        + timedelta(minutes=settings.disinfection_escalation_minutes)
+    ).time()
+    now = app.clock()
+    daily: list[tuple[str, time, Job, timedelta]] = [
+        (
+            "disinfection-board",
+            settings.board_post_time,
+            send_disinfection_board,
+            timedelta(hours=24),
+        ),
+        (
+            "disinfection-deadline",
+            settings.disinfection_deadline,
+            send_disinfection_reminders,
+            CATCH_UP,
+        ),
+        ("disinfection-escalation", escalation, send_disinfection_escalation, CATCH_UP),
+    ]
+    for prefix, at, callback, window in daily:
+        name = f"{prefix}:{site.id}"
+        replace_job(
+            app,
+            name,
+            method="run_daily",
+            callback=callback,
+            time=at.replace(tzinfo=zone),
+            data=site.id,
+        )
+        moment = datetime.combine(local_today(site, now), at, zone)
+        if moment <= now < moment + window:
+            replace_job(
+                app, f"{name}:catch-up", method="run_once", callback=callback, when=0, data=site.id
+            )
+    with session_scope(app.engine) as session:
+        for record in running_uv_sessions(session=session):
+            if record.site_id == site.id:
+                schedule_uv_reminder(app, record, settings.uv_minutes)
+
+
+SITE_SCHEDULERS.append(schedule_disinfection)
+
+
+# The board ------------------------------------------------------------------------------
+
+
+def request_board_refresh(app: HouqinApplication, site_id: int, day: date) -> None:
+    """Ask for the card to be redrawn; bursts are coalesced into one edit per interval."""
+    assert app.job_queue is not None
+
+    async def refresh(_: Any) -> None:
+        await refresh_board(app, site_id, day)
+
+    app.card_editor.request(app.job_queue, f"disinfection:{site_id}:{day.isoformat()}", refresh)
+
+
+async def send_disinfection_board(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    app = _app(context)
+    with session_scope(app.engine) as session:
+        site = get_site(session=session, site_id=_job_id(context))
+        day = local_today(site, app.clock()) if site else None
+    if site is not None and day is not None:
+        await refresh_board(app, site.id or 0, day)
+
+
+async def refresh_board(app: HouqinApplication, site_id: int, day: date) -> None:
+    """Post today's card in each staff group, or edit it to match the database."""
+    with session_scope(app.engine) as session:
+        site = get_site(session=session, site_id=site_id)
+        if site is None:
+            return
+        now = app.clock()
+        status = disinfection_status(session=session, site=site, day=day, now=now)
+        text, markup = views.board(translator(site.language), site.language, status)
+        for group in list_groups(session=session, site_id=site_id, purpose=GroupPurpose.STAFF):
+            key = f"disinfection-board:{site_id}:{day.isoformat()}:{group.chat_id}"
+            posted = get_outbound(session=session, key=key)
+            if posted is None or posted.message_id is None:
+                if day == local_today(site, now) and posted is None:
+                    await send_once(
+                        app, session, key=key, chat_id=group.chat_id, text=text, reply_markup=markup
+                    )
+                    app.card_editor.shown(key, text + str(markup.to_dict()))
+                continue
+            content = text + str(markup.to_dict())
+            if not app.card_editor.changed(key, content):
+                continue
+            try:
+                await app.bot.edit_message_text(
+                    text, group.chat_id, posted.message_id, reply_markup=markup
+                )
+            except BadRequest as error:
+                if "not modified" not in error.message:
+                    log.warning("Board %s could not be edited (%s); posting it again", key, error)
+                    release_claim(session=session, claim=posted)
+                    await send_once(
+                        app, session, key=key, chat_id=group.chat_id, text=text, reply_markup=markup
+                    )
+            except Forbidden as error:
+                log.warning("Board %s: the bot is no longer in the group: %s", key, error)
+            app.card_editor.shown(key, content)
+
+
+# Reminders and escalation ---------------------------------------------------------------
+
+
+def _missing_lines(_: Any, pending: list[AreaStatus]) -> list[str]:
+    lines = []
+    for area_status in pending:
+        name = area_label(_, area_status.class_name, area_status.area.kind, area_status.area.name)
+        if any(r.state in {State.RUNNING, State.FORGOTTEN} for r in area_status.rounds):
+            name += " " + _("(UV started, not ended)")
+        lines.append(f"• {name}")
+    return lines
+
+
+async def send_disinfection_reminders(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    """At the deadline: each caregiver of a class with rooms to do gets one private message."""
+    app = _app(context)
+    with session_scope(app.engine) as session:
+        site = get_site(session=session, site_id=_job_id(context))
+        if site is None:
+            return
+        now = app.clock()
+        day = local_today(site, now)
+        status = disinfection_status(session=session, site=site, day=day, now=now)
+        targets = responsible_people(session=session, site_id=site.id or 0, pending=status.pending)
+        for person_id, (person, areas) in targets.items():
+            _ = translator(person.language or site.language)
+            text = "\n".join(
+                [
+                    _("⏰ Disinfection is due ({time}) and these rooms are not done yet:").format(
+                        time=format_clock(status.deadline, ZoneInfo(site.timezone))
+                    ),
+                    *_missing_lines(_, areas),
+                ]
+            )
+            button = InlineKeyboardButton(
+                _("🧴 Disinfection"), callback_data=pack(views.PREFIX, "p", views.day_code(day))
+            )
+            await send_once(
+                app,
+                session,
+                key=f"disinfection-reminder:{site.id}:{day}:{person_id}",
+                chat_id=person.telegram_user_id,
+                text=text,
+                reply_markup=InlineKeyboardMarkup([[button]]),
+            )
+
+
+async def send_disinfection_escalation(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    """After the grace period: one message to the health teacher and logistics head."""
+    app = _app(context)
+    with session_scope(app.engine) as session:
+        site = get_site(session=session, site_id=_job_id(context))
+        if site is None:
+            return
+        now = app.clock()
+        day = local_today(site, now)
+        status = disinfection_status(session=session, site=site, day=day, now=now)
+        if not status.pending:
+            return
+        responsible = responsible_people(
+            session=session, site_id=site.id or 0, pending=status.pending
+        )
+        names = "、".join(person.display_name for person, _areas in responsible.values()) or "—"
+        for person in list_people_with_action(
+            session=session, site_id=site.id or 0, action=Action.RECEIVE_HYGIENE_ESCALATION
+        ):
+            _ = translator(person.language or site.language)
+            text = "\n".join(
+                [
+                    _("⚠️ {site}: disinfection still missing on {day} (due {time}):").format(
+                        site=site.name,
+                        day=format_day(day, person.language or site.language),
+                        time=format_clock(status.deadline, ZoneInfo(site.timezone)),
+                    ),
+                    *_missing_lines(_, status.pending),
+                    _("Reminded: {names}").format(names=names),
+                ]
+            )
+            await send_once(
+                app,
+                session,
+                key=f"disinfection-escalation:{site.id}:{day}:{person.id}",
+                chat_id=person.telegram_user_id,
+                text=text,
+            )
+
+
+# UV switch-off reminder -----------------------------------------------------------------
+
+
+def schedule_uv_reminder(app: HouqinApplication, record: DisinfectionRecord, minutes: int) -> None:
+    assert record.started_at is not None
+    due = record.started_at + timedelta(minutes=minutes)
+    # Relative to the app's clock, so a restart after the due time reminds at once.
+    delay = max(0.0, (due - app.clock()).total_seconds())
+    replace_job(
+        app, f"disinfection-uv:{record.id}", method="run_once", callback=send_uv_reminder,
+        when=delay, data=record.id,
+    )
+
+
+async def send_uv_reminder(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    """Tell the operator to switch the lamp off and ventilate, once."""
+    app = _app(context)
+    with session_scope(app.engine) as session:
+        record = get_record(session=session, record_id=_job_id(context))
+        if record is None or not record.running:
+            return
+        site = get_site(session=session, site_id=record.site_id)
+        area = get_area(session=session, area_id=record.area_id)
+        operator = get_person_by_id(session=session, person_id=record.operator_id)
+        if site is None or area is None or operator is None:
+            return
+        _ = translator(operator.language or site.language)
+        school_class = get_class(session=session, class_id=area.class_id) if area.class_id else None
+        title = area_label(_, school_class.name if school_class else "", area.kind, area.name)
+        text, markup = views.uv_reminder(_, title, record, get_site_settings(site).uv_minutes)
+        await send_once(
+            app,
+            session,
+            key=f"disinfection-uv:{record.id}",
+            chat_id=operator.telegram_user_id,
+            text=text,
+            reply_markup=markup,
+        )
