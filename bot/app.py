@@ -29,7 +29,7 @@ from bot.errors import on_error, on_expired_button
 from bot.menu import menu_button
 from bot.persistence import SQLPersistence
 from handlers import account, disinfection, epidemic, groups, invites, onboarding
-from jobs.schedule import rebuild_jobs
+from jobs.schedule import start_rescans
 from storage.db import make_engine
 
 log = logging.getLogger(__name__)
@@ -104,5 +104,5 @@ def register_handlers(app: Application) -> None:
 async def _post_init(app: Application) -> None:
     assert isinstance(app, HouqinApplication)
     await publish_commands(app)
-    rebuild_jobs(app)
+    start_rescans(app)
     log.info("Bot @%s ready", app.bot.username)

@@ -32,6 +32,8 @@ class HouqinApplication(Application[Any, Any, Any, Any, Any, Any]):
         # Tests replace the clock to act out a day; everything time-driven reads it.
         self.clock: Callable[[], datetime] = utcnow
         self.card_editor = CardEditor(settings.card_edit_interval)
+        # site id → fingerprint of what its jobs were built from (see jobs.schedule).
+        self.scheduled_sites: dict[int, str] = {}
 
     def open_session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)

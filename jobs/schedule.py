@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
+
+from telegram.ext import CallbackContext
 
 from bot.context import HouqinApplication
 from storage.db import session_scope
@@ -16,21 +19,39 @@ log = logging.getLogger(__name__)
 # Each feature contributes a function that (re)schedules its jobs for one site.
 SiteScheduler = Callable[[HouqinApplication, Site], None]
 SITE_SCHEDULERS: list[SiteScheduler] = []
+# Sites created or changed by another process (the CLI) are picked up this often.
+RESCAN_SECONDS = 60
 
 
 def rebuild_jobs(app: HouqinApplication) -> None:
-    """Schedule the jobs of every site; stable job names make this idempotent."""
-    engine: Any = app.engine
-    with session_scope(engine) as session:
+    """Schedule every site whose settings changed since it was last scheduled."""
+    with session_scope(app.engine) as session:
         sites = list_sites(session=session)
     for site in sites:
-        schedule_site(app, site)
-    log.info("Scheduled jobs for %d site(s)", len(sites))
+        fingerprint = json.dumps([site.timezone, site.settings], sort_keys=True, default=str)
+        if app.scheduled_sites.get(site.id or 0) != fingerprint:
+            schedule_site(app, site)
+            app.scheduled_sites[site.id or 0] = fingerprint
+            log.info("Scheduled the jobs of site %s (%s)", site.id, site.name)
 
 
 def schedule_site(app: HouqinApplication, site: Site) -> None:
     for scheduler in SITE_SCHEDULERS:
         scheduler(app, site)
+
+
+def start_rescans(app: HouqinApplication) -> None:
+    """Rebuild now, then look for new or changed sites every minute."""
+    rebuild_jobs(app)
+    replace_job(
+        app, "schedule-rescan", method="run_repeating", callback=_rescan,
+        interval=RESCAN_SECONDS, first=RESCAN_SECONDS,
+    )
+
+
+async def _rescan(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    assert isinstance(context.application, HouqinApplication)
+    rebuild_jobs(context.application)
 
 
 def replace_job(app: HouqinApplication, name: str, **run_kwargs: Any) -> None:

@@ -26,6 +26,7 @@ class Call:
     method: str
     params: dict[str, Any]
     result: Any = None
+    at: float = field(default_factory=time.monotonic)
 
     @property
     def text(self) -> str:

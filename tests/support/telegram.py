@@ -14,6 +14,7 @@ from sqlmodel import Session
 from telegram import Update
 
 from bot.context import HouqinApplication
+from jobs.schedule import rebuild_jobs
 from tests.support.networking import Call, OfflineRequest
 
 _ids = itertools.count(1)
@@ -126,6 +127,10 @@ class Telegram:
         self.app.clock = lambda: local.astimezone(UTC)
         return local
 
+    def schedule(self) -> None:
+        """What the bot does at start-up and every minute: build jobs from the database."""
+        rebuild_jobs(self.app)
+
     async def run_job(self, name: str) -> list[Call]:
         """Run a scheduled job now, as the scheduler would when its time comes."""
         assert self.app.job_queue is not None
@@ -156,3 +161,8 @@ def texts(calls: list[Call]) -> list[str]:
 def answers(calls: list[Call]) -> list[str]:
     """Texts of callback answers (the toasts a user sees after tapping)."""
     return [str(c.params.get("text", "")) for c in calls if c.method == "answerCallbackQuery"]
+
+
+def to(calls: list[Call], chat_id: int) -> list[Call]:
+    """The calls that went to one chat."""
+    return [c for c in calls if c.chat_id == chat_id]
