@@ -130,7 +130,7 @@ async def test_a_second_confirmation_of_the_same_room_records_nothing(
     again = await telegram.press(caregiver, stale[-1], "小一班 午睡室")
     repeat = await telegram.press(caregiver, again[-1], "消毒柜")
     duplicate = await telegram.press_data(
-        caregiver, repeat[-1].result, "dis:v1:m:1:20261123:cabinet"
+        caregiver, repeat[-1].result, f"dis:v1:m:{records(db)[0].area_id}:20261123:cabinet"
     )
 
     assert "✅ 已记录" in methods[-1].text
