@@ -20,7 +20,7 @@ from storage.permissions import CLASS_ROLES, Role
 from storage.sites import add_classes, create_site, get_site, list_classes
 
 NO_TOKEN_HELP = (
-    "No TELEGRAM_BOT_TOKEN is set.\n"
+    "No TELEGRAM_BOT_TOKEN is set, so the local sandbox starts instead of real Telegram.\n"
     "To run against Telegram: open @BotFather in Telegram, send /newbot, and put the token\n"
     "it gives you in .env as TELEGRAM_BOT_TOKEN=123456:ABC... (see README.md)."
 )
@@ -72,9 +72,16 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("names", nargs="+")
     add.set_defaults(func=cmd_class_add)
 
-    run = commands.add_parser("run", help="run the bot (long polling, or --webhook)")
+    run = commands.add_parser(
+        "run", help="run the bot (long polling, or --webhook); no token: sandbox"
+    )
     run.add_argument("--webhook", action="store_true")
     run.set_defaults(func=cmd_run)
+
+    sandbox = commands.add_parser("sandbox", help="a local Telegram with a demo kindergarten")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8088)
+    sandbox.set_defaults(func=cmd_sandbox)
     return parser
 
 
@@ -174,5 +181,12 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runner import run_bot  # imported late: the CLI's other commands need no bot
 
     if not settings.token:
-        return _fail(NO_TOKEN_HELP)
+        print(NO_TOKEN_HELP, file=sys.stderr)
+        return cmd_sandbox(argparse.Namespace(host="127.0.0.1", port=8088), settings)
     return run_bot(settings, engine=_ready_engine(settings), webhook=args.webhook)
+
+
+def cmd_sandbox(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.sandbox.launch import main_sandbox
+
+    return main_sandbox(settings, host=args.host, port=args.port)
