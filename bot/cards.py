@@ -41,7 +41,11 @@ class CardEditor:
             self._last_run[key] = self.clock()
             await refresh(context.application)
 
-        job_queue.run_once(run, when=self.delay(key), name=f"card:{key}")
+        # Never skipped however late the loop gets to it: a skipped refresh would leave the
+        # key pending and the card frozen for the rest of the day.
+        job_queue.run_once(
+            run, when=self.delay(key), name=f"card:{key}", job_kwargs={"misfire_grace_time": None}
+        )
         return True
 
     def pending(self, key: str) -> bool:

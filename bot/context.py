@@ -16,7 +16,7 @@ from bot.cards import CardEditor
 from bot.config import Settings
 from bot.i18n import Translate, translator
 from storage.models import Person
-from storage.people import RoleAtSite, get_person, list_roles
+from storage.people import RoleAtSite, load_identity
 from storage.types import utcnow
 
 _update_session: ContextVar[Session | None] = ContextVar("update_session", default=None)
@@ -79,22 +79,20 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
 
     @property
     def person(self) -> Person | None:
-        """The sender, if they have ever joined a site."""
-        if not self._person_loaded and self._user_id is not None:
-            self._person = get_person(session=self.db, telegram_user_id=self._user_id)
-            self._person_loaded = True
+        """The sender, if they have ever joined a site (loaded once per update)."""
+        self._load_identity()
         return self._person
 
     @property
     def roles(self) -> list[RoleAtSite]:
-        if self._roles is None:
-            person = self.person
-            self._roles = (
-                []
-                if person is None or person.id is None
-                else list_roles(session=self.db, person_id=person.id)
-            )
-        return self._roles
+        self._load_identity()
+        return self._roles or []
+
+    def _load_identity(self) -> None:
+        if self._person_loaded or self._user_id is None:
+            return
+        self._person, self._roles = load_identity(session=self.db, telegram_user_id=self._user_id)
+        self._person_loaded = True
 
     def forget_person(self) -> None:
         """Reload the sender after a change of roles or language in this update."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -34,6 +35,7 @@ from storage.disinfection import (
     DisinfectionError,
     Entry,
     Method,
+    Room,
     abort_uv,
     attach_photo,
     check_concentration,
@@ -42,15 +44,16 @@ from storage.disinfection import (
     end_uv,
     get_record,
     is_late,
+    load_room,
     local_today,
     may_disinfect,
     may_disinfect_at,
     record_disinfection,
 )
 from storage.disinfection_status import pending_for
-from storage.models import Area, Site
+from storage.models import Site
 from storage.site_settings import get_site_settings
-from storage.sites import get_area, get_class, get_site
+from storage.sites import get_site
 
 ASK_CONCENTRATION, ASK_REASON = range(2)
 END = ConversationHandler.END
@@ -115,18 +118,17 @@ async def on_button(update: Update, context: BotContext) -> int:
         return END
 
 
-async def _load(context: BotContext, area_id: str, day_code: str) -> tuple[Site, Area, Any]:
-    area = get_area(session=context.db, area_id=int(area_id))
-    if area is None:
+def _load(context: BotContext, area_id: int | str, day: date | str) -> Room:
+    """The room of a button or a pending entry, with that day's records (ValueError if gone)."""
+    day = views.parse_day(day) if isinstance(day, str) else day
+    room = load_room(session=context.db, area_id=int(area_id), day=day)
+    if room is None:
         raise ValueError("no such area")
-    site = get_site(session=context.db, site_id=area.site_id)
-    assert site is not None
-    return site, area, views.parse_day(day_code)
+    return room
 
 
-def _title(context: BotContext, area: Area) -> str:
-    school_class = get_class(session=context.db, class_id=area.class_id) if area.class_id else None
-    return area_label(context._, school_class.name if school_class else "", area.kind, area.name)
+def _title(context: BotContext, room: Room) -> str:
+    return area_label(context._, room.class_name, room.area.kind, room.area.name)
 
 
 async def _refuse(update: Update, context: BotContext, text: str) -> int:
@@ -135,20 +137,18 @@ async def _refuse(update: Update, context: BotContext, text: str) -> int:
     return END
 
 
-async def _checked(
-    update: Update, context: BotContext, area_id: str, day_code: str
-) -> tuple[Site, Area, Any] | None:
+async def _checked(update: Update, context: BotContext, area_id: str, day_code: str) -> Room | None:
     """Load the room and day of a button; refuse (toast) who may not or a day out of range."""
-    site, area, day = await _load(context, area_id, day_code)
-    if not may_disinfect(context.roles, area):
+    room = _load(context, area_id, day_code)
+    if not may_disinfect(context.roles, room.area):
         await _refuse(update, context, context._(views.NOT_ALLOWED))
         return None
     try:
-        check_day(site, day, context.app.clock())
+        check_day(room.site, room.day, context.app.clock())
     except DisinfectionError as error:
         await _refuse(update, context, views.error_text(context._, error))
         return None
-    return site, area, day
+    return room
 
 
 async def _step_picker(update: Update, context: BotContext, args: list[str]) -> int:
@@ -159,70 +159,63 @@ async def _step_picker(update: Update, context: BotContext, args: list[str]) -> 
 
 
 async def _step_area(update: Update, context: BotContext, args: list[str]) -> int:
-    checked = await _checked(update, context, args[0], args[1])
-    if checked is None:
+    room = await _checked(update, context, args[0], args[1])
+    if room is None:
         return END
-    site, area, day = checked
-    assert update.callback_query is not None and area.id is not None
+    assert update.callback_query is not None
     await update.callback_query.answer()
     await _show(
         update,
-        *views.method_picker(
-            context._, _title(context, area), area.id, day, get_site_settings(site)
-        ),
+        *views.method_picker(context._, _title(context, room), room, get_site_settings(room.site)),
     )
     return END
 
 
 async def _step_method(update: Update, context: BotContext, args: list[str]) -> int:
-    checked = await _checked(update, context, args[0], args[1])
-    if checked is None:
+    room = await _checked(update, context, args[0], args[1])
+    if room is None:
         return END
-    site, area, day = checked
     method = Method(args[2])
-    assert update.callback_query is not None and area.id is not None
+    assert update.callback_query is not None
     await update.callback_query.answer()
-    title = _title(context, area)
+    title = _title(context, room)
     if method == Method.CHLORINE:
-        await _show(update, *views.concentration_picker(context._, title, area.id, day))
+        await _show(update, *views.concentration_picker(context._, title, room))
         return END
-    live_uv = method == Method.UV_LAMP and day == local_today(site, context.app.clock())
-    if live_uv:
-        minutes = get_site_settings(site).uv_minutes
-        await _show(update, *views.uv_prompt(context._, title, area.id, day, minutes))
+    if method == Method.UV_LAMP and room.day == local_today(room.site, context.app.clock()):
+        minutes = get_site_settings(room.site).uv_minutes
+        await _show(update, *views.uv_prompt(context._, title, room, minutes))
         return END
-    return await _confirm(update, context, {"area": area.id, "day": args[1], "method": method})
+    return await _confirm(update, context, room, {"method": method})
 
 
 async def _step_concentration(update: Update, context: BotContext, args: list[str]) -> int:
-    if await _checked(update, context, args[0], args[1]) is None:
+    room = await _checked(update, context, args[0], args[1])
+    if room is None:
         return END
     assert update.callback_query is not None
     await update.callback_query.answer()
-    params = {"area": int(args[0]), "day": args[1], "method": Method.CHLORINE, "mg": int(args[2])}
-    return await _confirm(update, context, params)
+    return await _confirm(update, context, room, {"method": Method.CHLORINE, "mg": int(args[2])})
 
 
 async def _step_other_concentration(update: Update, context: BotContext, args: list[str]) -> int:
-    if await _checked(update, context, args[0], args[1]) is None:
+    room = await _checked(update, context, args[0], args[1])
+    if room is None:
         return END
     assert update.callback_query is not None
     await update.callback_query.answer()
-    context.user_data[PENDING] = {"area": int(args[0]), "day": args[1], "method": Method.CHLORINE}  # type: ignore[index]
+    _remember(context, room, {"method": Method.CHLORINE})
     await _show(update, context._("Type the concentration in mg/L, e.g. 500:"))
     return ASK_CONCENTRATION
 
 
 async def _step_uv_start(update: Update, context: BotContext, args: list[str]) -> int:
-    if await _checked(update, context, args[0], args[1]) is None:
+    room = await _checked(update, context, args[0], args[1])
+    if room is None:
         return END
     assert update.callback_query is not None
     await update.callback_query.answer()
-    return await _confirm(
-        update,
-        context,
-        {"area": int(args[0]), "day": args[1], "method": Method.UV_LAMP, "uv": True},
-    )
+    return await _confirm(update, context, room, {"method": Method.UV_LAMP, "uv": True})
 
 
 async def on_concentration_text(update: Update, context: BotContext) -> int:
@@ -231,20 +224,21 @@ async def on_concentration_text(update: Update, context: BotContext) -> int:
     message = update.effective_message
     if not pending or message is None or not message.text:
         return END
-    site, _area, _day = await _load(context, str(pending["area"]), pending["day"])
+    room = _load(context, pending["area"], pending["day"])
+    settings = get_site_settings(room.site)
     match = re.search(r"\d+", message.text.translate(_FULL_WIDTH_DIGITS))
     try:
         if match is None:
             raise DisinfectionError(
                 "concentration_range",
-                low=get_site_settings(site).chlorine_min_mg_l,
-                high=get_site_settings(site).chlorine_max_mg_l,
+                low=settings.chlorine_min_mg_l,
+                high=settings.chlorine_max_mg_l,
             )
-        check_concentration(get_site_settings(site), int(match.group()))
+        check_concentration(settings, int(match.group()))
     except DisinfectionError as error:
         await reply(update, views.error_text(_, error) + "\n" + _("Or send /cancel to stop."))
         return ASK_CONCENTRATION
-    return await _confirm(update, context, {**pending, "mg": int(match.group())})
+    return await _confirm(update, context, room, {**pending, "mg": int(match.group())})
 
 
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -255,18 +249,25 @@ async def on_reason_text(update: Update, context: BotContext) -> int:
     message = update.effective_message
     if not pending or message is None or not (message.text or "").strip():
         return END
-    return await _confirm(update, context, {**pending, "reason": message.text})
+    room = _load(context, pending["area"], pending["day"])
+    return await _confirm(update, context, room, {**pending, "reason": message.text})
 
 
-async def _confirm(update: Update, context: BotContext, params: dict[str, Any]) -> int:
+def _remember(context: BotContext, room: Room, params: dict[str, Any]) -> None:
+    """Keep a half-done entry (plain ids, persisted) while we wait for typed input."""
+    assert context.user_data is not None
+    context.user_data[PENDING] = {**params, "area": room.area.id, "day": views.day_code(room.day)}
+
+
+async def _confirm(update: Update, context: BotContext, room: Room, params: dict[str, Any]) -> int:
     """Record it, or ask for what is missing (a late entry's reason)."""
     _ = context._
-    site, area, day = await _load(context, str(params["area"]), params["day"])
+    site, day = room.site, room.day
     now = context.app.clock()
     person = context.person
     assert person is not None and person.id is not None
     if is_late(site, day, now) and not params.get("reason"):
-        context.user_data[PENDING] = params  # type: ignore[index]
+        _remember(context, room, params)
         deadline = format_clock(deadline_at(site, day), ZoneInfo(site.timezone))
         await _show(
             update,
@@ -275,12 +276,10 @@ async def _confirm(update: Update, context: BotContext, params: dict[str, Any]) 
             ).format(deadline=deadline),
         )
         return ASK_REASON
-    entry = Entry(
-        area, day, Method(params["method"]), person.id, params.get("mg"), params.get("reason")
-    )
+    entry = Entry(room, Method(params["method"]), person.id, params.get("mg"), params.get("reason"))
     try:
         record = record_disinfection(
-            session=context.db, site=site, entry=entry, now=now, start_uv=bool(params.get("uv"))
+            session=context.db, entry=entry, now=now, start_uv=bool(params.get("uv"))
         )
     except DisinfectionError as error:
         context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
@@ -291,10 +290,10 @@ async def _confirm(update: Update, context: BotContext, params: dict[str, Any]) 
     minutes = get_site_settings(site).uv_minutes
     if record.running:
         schedule_uv_reminder(context.app, record, minutes)
-        await _show(update, *views.uv_running(_, _title(context, area), record, minutes, zone))
+        await _show(update, *views.uv_running(_, _title(context, room), record, minutes, zone))
     else:
         await _show(
-            update, views.recorded(_, _title(context, area), record, person.display_name, zone)
+            update, views.recorded(_, _title(context, room), record, person.display_name, zone)
         )
     request_board_refresh(context.app, site.id or 0, day)
     return END
@@ -313,13 +312,13 @@ async def _finish_uv(update: Update, context: BotContext, record_id: int, *, abo
     query = update.callback_query
     assert query is not None
     record = get_record(session=context.db, record_id=record_id)
-    area = get_area(session=context.db, area_id=record.area_id) if record else None
-    if record is None or area is None:
+    if record is None:
         return await _refuse(update, context, _("This UV session was cancelled; nothing to end."))
-    if not may_disinfect(context.roles, area):
+    room = _load(context, record.area_id, record.day)
+    site = room.site
+    if not may_disinfect(context.roles, room.area):
         return await _refuse(update, context, _(views.NOT_ALLOWED))
-    site = get_site(session=context.db, site_id=record.site_id)
-    assert site is not None and context.person is not None and context.person.id is not None
+    assert context.person is not None and context.person.id is not None
     try:
         if abort:
             abort_uv(session=context.db, record=record, person_id=context.person.id)
@@ -334,7 +333,7 @@ async def _finish_uv(update: Update, context: BotContext, record_id: int, *, abo
     except DisinfectionError as error:
         return await _refuse(update, context, views.error_text(_, error))
     await query.answer()
-    title = _title(context, area)
+    title = _title(context, room)
     if abort:
         await _show(
             update, _("{room}: UV session aborted; the room is still to do.").format(room=title)
@@ -351,10 +350,10 @@ async def _step_board(update: Update, context: BotContext, args: list[str]) -> i
     _ = context._
     query = update.callback_query
     assert query is not None and update.effective_user is not None
-    site, area, day = await _load(context, args[1], args[0])
-    if context.person is None or not may_disinfect(context.roles, area):
+    room = _load(context, args[1], args[0])
+    if context.person is None or not may_disinfect(context.roles, room.area):
         return await _refuse(update, context, _(views.NOT_ALLOWED))
-    if day != local_today(site, context.app.clock()):
+    if room.day != local_today(room.site, context.app.clock()):
         return await _refuse(
             update,
             context,
@@ -362,10 +361,7 @@ async def _step_board(update: Update, context: BotContext, args: list[str]) -> i
                 "This board is from an earlier day. For a late entry, use 🧴 Disinfection in our private chat."
             ),
         )
-    assert area.id is not None
-    text, markup = views.method_picker(
-        _, _title(context, area), area.id, day, get_site_settings(site)
-    )
+    text, markup = views.method_picker(_, _title(context, room), room, get_site_settings(room.site))
     try:
         await context.bot.send_message(update.effective_user.id, text, reply_markup=markup)
     except Forbidden:
@@ -393,10 +389,9 @@ async def on_photo(update: Update, context: BotContext) -> None:
             update, context._("There is no recent disinfection record to attach this photo to.")
         )
         return
-    area = get_area(session=context.db, area_id=record.area_id)
-    assert area is not None
+    room = _load(context, record.area_id, record.day)
     await reply(
-        update, context._("📷 Photo attached to {room}.").format(room=_title(context, area))
+        update, context._("📷 Photo attached to {room}.").format(room=_title(context, room))
     )
 
 

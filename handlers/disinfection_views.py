@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callbacks import pack
 from bot.i18n import N_, Translate, format_clock, format_day
 from bot.labels import METHOD_LABELS, area_label
-from storage.disinfection import DisinfectionError, DisinfectionRecord
+from storage.disinfection import DisinfectionError, DisinfectionRecord, Room
 from storage.disinfection_status import AreaStatus, DayStatus, RoundStatus, State
 from storage.site_settings import SiteSettings
 
@@ -143,20 +143,20 @@ def room_picker(
 
 
 def method_picker(
-    _: Translate, title: str, area_id: int, day: date, settings: SiteSettings
+    _: Translate, title: str, room: Room, settings: SiteSettings
 ) -> tuple[str, InlineKeyboardMarkup]:
     buttons = [
         InlineKeyboardButton(
-            _(METHOD_LABELS[m]), callback_data=pack(PREFIX, "m", area_id, day_code(day), m)
+            _(METHOD_LABELS[m]),
+            callback_data=pack(PREFIX, "m", room.area.id, day_code(room.day), m),
         )
         for m in settings.disinfection_methods
     ]
     return _("{room}: which method?").format(room=title), InlineKeyboardMarkup(_rows(buttons, 2))
 
 
-def concentration_picker(
-    _: Translate, title: str, area_id: int, day: date
-) -> tuple[str, InlineKeyboardMarkup]:
+def concentration_picker(_: Translate, title: str, room: Room) -> tuple[str, InlineKeyboardMarkup]:
+    area_id, day = room.area.id, room.day
     buttons = [
         InlineKeyboardButton(
             f"{mg} mg/L", callback_data=pack(PREFIX, "c", area_id, day_code(day), mg)
@@ -172,10 +172,10 @@ def concentration_picker(
 
 
 def uv_prompt(
-    _: Translate, title: str, area_id: int, day: date, minutes: int
+    _: Translate, title: str, room: Room, minutes: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     start = InlineKeyboardButton(
-        _("▶️ Start"), callback_data=pack(PREFIX, "u", area_id, day_code(day))
+        _("▶️ Start"), callback_data=pack(PREFIX, "u", room.area.id, day_code(room.day))
     )
     text = _(
         "{room}: make sure no child is in the room, switch on the UV lamp, then tap Start. It must run {minutes} minutes."
@@ -230,7 +230,3 @@ def uv_reminder(
         "⏰ {room}: the UV lamp has run {minutes} minutes. Switch it off, open the windows to ventilate, then tap End."
     )
     return text.format(room=title, minutes=minutes), InlineKeyboardMarkup([[end]])
-
-
-def when_text(moment: datetime, zone: ZoneInfo) -> str:
-    return format_clock(moment, zone)

@@ -137,6 +137,8 @@ async def refresh_board(app: HouqinApplication, site_id: int, day: date) -> None
         now = app.clock()
         status = disinfection_status(session=session, site=site, day=day, now=now)
         text, markup = views.board(translator(site.language), site.language, status)
+        # What the card shows: its text and which buttons it has (cheaper than serialising).
+        content = text + repr([b.callback_data for row in markup.inline_keyboard for b in row])
         for group in list_groups(session=session, site_id=site_id, purpose=GroupPurpose.STAFF):
             key = f"disinfection-board:{site_id}:{day.isoformat()}:{group.chat_id}"
             posted = get_outbound(session=session, key=key)
@@ -145,9 +147,8 @@ async def refresh_board(app: HouqinApplication, site_id: int, day: date) -> None
                     await send_once(
                         app, session, key=key, chat_id=group.chat_id, text=text, reply_markup=markup
                     )
-                    app.card_editor.shown(key, text + str(markup.to_dict()))
+                    app.card_editor.shown(key, content)
                 continue
-            content = text + str(markup.to_dict())
             if not app.card_editor.changed(key, content):
                 continue
             try:
@@ -262,8 +263,12 @@ def schedule_uv_reminder(app: HouqinApplication, record: DisinfectionRecord, min
     # Relative to the app's clock, so a restart after the due time reminds at once.
     delay = max(0.0, (due - app.clock()).total_seconds())
     replace_job(
-        app, f"disinfection-uv:{record.id}", method="run_once", callback=send_uv_reminder,
-        when=delay, data=record.id,
+        app,
+        f"disinfection-uv:{record.id}",
+        method="run_once",
+        callback=send_uv_reminder,
+        when=delay,
+        data=record.id,
     )
 
 

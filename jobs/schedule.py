@@ -19,6 +19,9 @@ log = logging.getLogger(__name__)
 # Each feature contributes a function that (re)schedules its jobs for one site.
 SiteScheduler = Callable[[HouqinApplication, Site], None]
 SITE_SCHEDULERS: list[SiteScheduler] = []
+# A job delayed by a busy event loop still runs (APScheduler would otherwise drop it after
+# one second), and a backlog of runs of the same job collapses into one.
+NEVER_SKIP = {"misfire_grace_time": None, "coalesce": True}
 # Sites created or changed by another process (the CLI) are picked up this often.
 RESCAN_SECONDS = 60
 
@@ -44,8 +47,12 @@ def start_rescans(app: HouqinApplication) -> None:
     """Rebuild now, then look for new or changed sites every minute."""
     rebuild_jobs(app)
     replace_job(
-        app, "schedule-rescan", method="run_repeating", callback=_rescan,
-        interval=RESCAN_SECONDS, first=RESCAN_SECONDS,
+        app,
+        "schedule-rescan",
+        method="run_repeating",
+        callback=_rescan,
+        interval=RESCAN_SECONDS,
+        first=RESCAN_SECONDS,
     )
 
 
@@ -60,4 +67,4 @@ def replace_job(app: HouqinApplication, name: str, **run_kwargs: Any) -> None:
     for job in app.job_queue.get_jobs_by_name(name):
         job.schedule_removal()
     method = run_kwargs.pop("method")
-    getattr(app.job_queue, method)(name=name, **run_kwargs)
+    getattr(app.job_queue, method)(name=name, job_kwargs=NEVER_SKIP, **run_kwargs)

@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import UniqueConstraint, and_, bindparam, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage.audit import record_event
-from storage.models import Area, Site
+from storage.models import Area, SchoolClass, Site
 from storage.people import RoleAtSite
 from storage.permissions import Action, can
 from storage.site_settings import SiteSettings, get_site_settings
@@ -70,11 +71,45 @@ class DisinfectionError(ValueError):
 
 
 @dataclass(frozen=True)
+class Room:
+    """An area with its site, its class's name and its records of one day: one query."""
+
+    site: Site
+    area: Area
+    class_name: str
+    day: date
+    records: list[DisinfectionRecord]
+
+
+_ROOM = (
+    select(Area, Site, SchoolClass, DisinfectionRecord)
+    .join(Site, col(Site.id) == col(Area.site_id))
+    .outerjoin(SchoolClass, col(SchoolClass.id) == col(Area.class_id))
+    .outerjoin(
+        DisinfectionRecord,
+        and_(
+            col(DisinfectionRecord.area_id) == col(Area.id),
+            col(DisinfectionRecord.day) == bindparam("day"),
+        ),
+    )
+    .where(col(Area.id) == bindparam("area_id"))
+)
+
+
+def load_room(*, session: Session, area_id: int, day: date) -> Room | None:
+    rows = session.exec(_ROOM, params={"area_id": area_id, "day": day}).all()
+    if not rows:
+        return None
+    area, site, school_class, _record = rows[0]
+    records = sorted((r for *_rest, r in rows if r is not None), key=lambda r: r.round)
+    return Room(site, area, school_class.name if school_class else "", day, records)
+
+
+@dataclass(frozen=True)
 class Entry:
     """What the user asked to record; the rules decide round and lateness."""
 
-    area: Area
-    day: date
+    room: Room
     method: Method
     person_id: int
     concentration_mg_l: int | None = None
@@ -128,19 +163,10 @@ def check_concentration(settings: SiteSettings, value: int) -> None:
         )
 
 
-def records_of_area(*, session: Session, area_id: int, day: date) -> list[DisinfectionRecord]:
-    query = (
-        select(DisinfectionRecord)
-        .where(DisinfectionRecord.area_id == area_id, DisinfectionRecord.day == day)
-        .order_by(col(DisinfectionRecord.round))
-    )
-    return list(session.exec(query))
-
-
-def next_round(*, session: Session, site: Site, area_id: int, day: date) -> int:
+def next_round(room: Room) -> int:
     """The first round of the day not yet taken; refuses when all rounds are done or running."""
-    rounds = get_site_settings(site).rounds_today
-    taken = {r.round: r for r in records_of_area(session=session, area_id=area_id, day=day)}
+    rounds = get_site_settings(room.site).rounds_today
+    taken = {r.round: r for r in room.records}
     for number in range(1, rounds + 1):
         if number not in taken:
             return number
@@ -151,61 +177,60 @@ def next_round(*, session: Session, site: Site, area_id: int, day: date) -> int:
 
 
 def record_disinfection(
-    *, session: Session, site: Site, entry: Entry, now: datetime, start_uv: bool = False
+    *, session: Session, entry: Entry, now: datetime, start_uv: bool = False
 ) -> DisinfectionRecord:
     """Store a confirmation (or the start of a UV session); refuse duplicates and bad input."""
+    room, site = entry.room, entry.room.site
     settings = get_site_settings(site)
-    check_day(site, entry.day, now)
+    check_day(site, room.day, now)
     if entry.method not in settings.disinfection_methods:
         raise DisinfectionError("method_not_allowed")
     if entry.method == Method.CHLORINE:
         if entry.concentration_mg_l is None:
             raise DisinfectionError("concentration_missing")
         check_concentration(settings, entry.concentration_mg_l)
-    late = is_late(site, entry.day, now)
+    late = now >= deadline_at(site, room.day, settings)
     if late and not (entry.late_reason or "").strip():
         raise DisinfectionError("reason_required")
-    live_uv = start_uv and entry.method == Method.UV_LAMP and entry.day == local_today(site, now)
-    record = DisinfectionRecord(
-        site_id=site.id or 0,
-        area_id=entry.area.id or 0,
-        class_id=entry.area.class_id,
-        day=entry.day,
-        round=next_round(session=session, site=site, area_id=entry.area.id or 0, day=entry.day),
-        method=entry.method,
-        concentration_mg_l=entry.concentration_mg_l if entry.method == Method.CHLORINE else None,
-        started_at=now if live_uv else None,
-        ended_at=None if live_uv else now,
-        operator_id=entry.person_id,
-        confirmed_by_id=entry.person_id,
-        late=late,
-        late_reason=(entry.late_reason or "").strip()[:500] or None,
-    )
-    return _insert(session, record, "disinfection.start" if live_uv else "disinfection.confirm")
+    live_uv = start_uv and entry.method == Method.UV_LAMP and room.day == local_today(site, now)
+    values: dict[str, Any] = {
+        "site_id": site.id or 0,
+        "area_id": room.area.id or 0,
+        "class_id": room.area.class_id,
+        "day": room.day,
+        "round": next_round(room),
+        "method": str(entry.method),
+        "concentration_mg_l": entry.concentration_mg_l if entry.method == Method.CHLORINE else None,
+        "started_at": now if live_uv else None,
+        "ended_at": None if live_uv else now,
+        "operator_id": entry.person_id,
+        "confirmed_by_id": entry.person_id,
+        "late": late,
+        "late_reason": (entry.late_reason or "").strip()[:500] or None,
+        "photo_file_id": None,
+        "created_at": now,
+    }
+    return _insert(session, values)
 
 
-def _insert(session: Session, record: DisinfectionRecord, action: str) -> DisinfectionRecord:
-    session.add(record)
+_TABLE = DisinfectionRecord.__table__  # type: ignore[attr-defined]
+
+
+def _insert(session: Session, values: dict[str, Any]) -> DisinfectionRecord:
+    """One INSERT and one commit; the record is its own audit trail (who, what, when, late).
+
+    A plain INSERT … RETURNING: the busiest write of the day skips the ORM's unit of work.
+    """
     try:
-        session.flush()
+        record_id = session.execute(
+            insert(_TABLE).values(values).returning(_TABLE.c.id)
+        ).scalar_one()
+        session.commit()
     except IntegrityError:
         # Someone else took this round between our check and our insert.
         session.rollback()
-        raise DisinfectionError("already_done", rounds=record.round) from None
-    record_event(
-        session=session,
-        action=action,
-        site_id=record.site_id,
-        person_id=record.operator_id,
-        record_id=record.id,
-        area_id=record.area_id,
-        day=record.day.isoformat(),
-        round=record.round,
-        method=record.method,
-        late=record.late,
-    )
-    session.commit()
-    return record
+        raise DisinfectionError("already_done", rounds=values["round"]) from None
+    return DisinfectionRecord(id=record_id, **values)
 
 
 def get_record(*, session: Session, record_id: int) -> DisinfectionRecord | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import and_, bindparam
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -86,6 +87,34 @@ def add_membership(
     membership.active = True
     session.flush()
     return membership, True
+
+
+# Built once: the hottest query of all (every update), with its parameter bound per call.
+_IDENTITY = (
+    select(Person, Membership, Site, SchoolClass)
+    .outerjoin(
+        Membership, and_(col(Membership.person_id) == col(Person.id), col(Membership.active))
+    )
+    .outerjoin(Site, col(Site.id) == col(Membership.site_id))
+    .outerjoin(SchoolClass, col(SchoolClass.id) == col(Membership.class_id))
+    .where(col(Person.telegram_user_id) == bindparam("telegram_user_id"))
+    .order_by(col(Site.id), col(Membership.id))
+)
+
+
+def load_identity(
+    *, session: Session, telegram_user_id: int
+) -> tuple[Person | None, list[RoleAtSite]]:
+    """The person behind a Telegram id and all their active roles, in one query."""
+    rows = session.exec(_IDENTITY, params={"telegram_user_id": telegram_user_id}).all()
+    if not rows:
+        return None, []
+    roles = [
+        RoleAtSite(site.id or 0, site.name, Role(m.role), m.class_id, c.name if c else None)
+        for _person, m, site, c in rows
+        if m is not None and site is not None
+    ]
+    return rows[0][0], roles
 
 
 def list_roles(*, session: Session, person_id: int, site_id: int | None = None) -> list[RoleAtSite]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import time
+from functools import lru_cache
 
 from pydantic import BaseModel, Field
 
@@ -36,7 +38,14 @@ class SiteSettings(BaseModel):
 
 
 def get_site_settings(site: Site) -> SiteSettings:
-    return SiteSettings.model_validate(site.settings or {})
+    """A fresh, validated copy (callers may change it and save it back)."""
+    return _parse(json.dumps(site.settings or {}, sort_keys=True)).model_copy(deep=True)
+
+
+@lru_cache(maxsize=256)
+def _parse(raw: str) -> SiteSettings:
+    # Validation is the slow part and settings rarely change: parse each version once.
+    return SiteSettings.model_validate_json(raw)
 
 
 def save_site_settings(site: Site, settings: SiteSettings) -> None:
