@@ -177,3 +177,20 @@ async def test_the_board_is_posted_once_a_day_in_each_staff_group(
         "🧴 今日消毒 11月24日 (周二)",
     ]
     assert {p.chat_id for p in posts} == {STAFF_GROUP.id}
+
+
+async def test_a_half_done_late_entry_survives_a_restart(bots: BotFactory, db: Session) -> None:
+    first = await bots.start()
+    k = make_kindergarten(db)
+    caregiver = k.caregivers["小一班"]
+    first.set_local_time("2026-11-23 17:10")
+    asked = (await confirm(first, caregiver, "小一班 活动室", "消毒柜"))[-1]
+    assert "请输入补录原因" in asked.text
+    await bots.stop(first)  # persistence is flushed on shutdown
+
+    second = await bots.start()
+    second.set_local_time("2026-11-23 17:12")
+    done = (await second.send(caregiver, "户外活动回来晚了"))[-1]
+
+    assert "已标为补录。原因：户外活动回来晚了" in done.text
+    assert [r.late_reason for r in records(db)] == ["户外活动回来晚了"]
