@@ -191,6 +191,10 @@ async def run_sandbox(settings: Settings, *, host: str = "127.0.0.1", port: int 
         code = seed_demo_database(engine, demo)
         app = await start_bot(bot_settings, engine)
         show_todays_boards(app)
+        # Members open the bot once, as real staff do after joining, so each has the menu.
+        for user_id, _label, _name, role, _class in CAST:
+            if role is not None:
+                server.users.start(demo.people[user_id])
         print(f"\n  后勤助手 sandbox is running: open {server.url}/ in a browser.", flush=True)
         print(
             f"  A newcomer's invitation (pick 新保育员 张敏 and open it): https://t.me/{SANDBOX_BOT}?start={code}"
