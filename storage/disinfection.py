@@ -214,6 +214,8 @@ def record_disinfection(
 
 
 _TABLE = DisinfectionRecord.__table__  # type: ignore[attr-defined]
+# Built once; the values are bound per call (building the statement costs more than running it).
+_INSERT = insert(_TABLE).returning(_TABLE.c.id)
 
 
 def _insert(session: Session, values: dict[str, Any]) -> DisinfectionRecord:
@@ -304,8 +306,7 @@ def attach_photo(
 def set_epidemic_mode(
     *, session: Session, site: Site, on: bool, person_id: int | None
 ) -> SiteSettings:
-    settings = get_site_settings(site)
-    settings.epidemic_mode = on
+    settings = get_site_settings(site).model_copy(update={"epidemic_mode": on})
     site.settings = settings.model_dump(mode="json")
     session.add(site)
     record_event(

@@ -14,7 +14,8 @@ from storage.models import AreaKind, Site
 class SiteSettings(BaseModel):
     """Typed view of ``Site.settings``; unknown keys are kept for later features."""
 
-    model_config = {"extra": "allow"}
+    # Frozen: one parsed copy is shared by every reader; changes go through model_copy.
+    model_config = {"extra": "allow", "frozen": True}
 
     # When today's live cards are posted in the staff group.
     board_post_time: time = time(7, 30)
@@ -38,8 +39,8 @@ class SiteSettings(BaseModel):
 
 
 def get_site_settings(site: Site) -> SiteSettings:
-    """A fresh, validated copy (callers may change it and save it back)."""
-    return _parse(json.dumps(site.settings or {}, sort_keys=True)).model_copy(deep=True)
+    """The site's validated settings (shared and read-only; change them with model_copy)."""
+    return _parse(json.dumps(site.settings or {}, sort_keys=True))
 
 
 @lru_cache(maxsize=256)
