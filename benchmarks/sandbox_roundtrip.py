@@ -12,7 +12,7 @@ Two runs:
 - limited: both on, as in production — PTB's AIORateLimiter keeps the bot within
   Telegram's 30 messages a second, which then sets the pace.
 
-Run: .venv/bin/python benchmarks/sandbox_roundtrip.py   (about half a minute)
+Run: .venv/bin/python benchmarks/sandbox_roundtrip.py   (about a minute)
 """
 
 from __future__ import annotations

@@ -59,8 +59,10 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if settings.rate_limit if rate_limiter is None else rate_limiter:
-        # Queues sends to stay within 30/s overall and 20/min per group; retries a 429.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        # Queues sends to stay within 30/s overall (evenly: one every 1/30 s, no burst that
+        # could put 60 into one second) and 20/min per group; retries after a 429.
+        limiter = AIORateLimiter(overall_max_rate=1, overall_time_period=1 / 30, max_retries=3)
+        builder = builder.rate_limiter(limiter)
     application: HouqinApplication = builder.build()
     register_handlers(application)
     return application

@@ -27,15 +27,24 @@ class SQLPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, A
             update_interval=update_interval,
         )
         self.engine = engine
+        # What the database holds, so unchanged data (most users have none) costs no query.
+        self._stored: dict[tuple[str, str, str], Any] = {}
 
     def _rows(self, kind: str, name: str = "") -> list[ConversationState]:
         with Session(self.engine) as session:
             query = select(ConversationState).where(
                 ConversationState.kind == kind, ConversationState.name == name
             )
-            return list(session.exec(query))
+            rows = list(session.exec(query))
+        self._stored.update({(kind, name, row.key): row.data for row in rows})
+        return rows
 
     def _put(self, kind: str, key: str, data: Any, name: str = "") -> None:
+        value = None if data is None or data == {} else data
+        where = (kind, name, key)
+        if self._stored.get(where) == value:  # unchanged, or empty and never stored
+            return
+        self._stored[where] = value
         with Session(self.engine) as session:
             row = session.exec(
                 select(ConversationState).where(
@@ -44,12 +53,12 @@ class SQLPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, A
                     ConversationState.key == key,
                 )
             ).first()
-            if data is None or data == {}:
+            if value is None:
                 if row is not None:
                     session.delete(row)
             else:
                 row = row or ConversationState(kind=kind, name=name, key=key)
-                row.data = data
+                row.data = value
                 session.add(row)
             session.commit()
 

@@ -190,6 +190,8 @@ async def send_disinfection_reminders(context: CallbackContext[Any, Any, Any, An
         now = app.clock()
         day = local_today(site, now)
         status = disinfection_status(session=session, site=site, day=day, now=now)
+        if now < status.deadline:  # a catch-up or a clock change must not remind early
+            return
         targets = responsible_people(session=session, site_id=site.id or 0, pending=status.pending)
         for person_id, (person, areas) in targets.items():
             _ = translator(person.language or site.language)
@@ -222,8 +224,12 @@ async def send_disinfection_escalation(context: CallbackContext[Any, Any, Any, A
         if site is None:
             return
         now = app.clock()
-        day = local_today(site, now)
+        delay = timedelta(minutes=get_site_settings(site).disinfection_escalation_minutes)
+        # The day whose deadline + delay has passed (it may be yesterday just after midnight).
+        day = local_today(site, now - delay)
         status = disinfection_status(session=session, site=site, day=day, now=now)
+        if now < status.deadline + delay:
+            return
         if not status.pending:
             return
         responsible = responsible_people(

@@ -194,3 +194,15 @@ async def test_a_half_done_late_entry_survives_a_restart(bots: BotFactory, db: S
 
     assert "已标为补录。原因：户外活动回来晚了" in done.text
     assert [r.late_reason for r in records(db)] == ["户外活动回来晚了"]
+
+
+async def test_reminders_and_escalation_never_come_before_their_time(
+    telegram: Telegram, db: Session
+) -> None:
+    k = await _two_rooms_left(telegram, db)
+    telegram.set_local_time("2026-11-23 16:10")  # e.g. a catch-up run after a restart
+
+    reminders = _private(await telegram.run_job(f"disinfection-deadline:{k.site.id}"))
+    escalations = _private(await telegram.run_job(f"disinfection-escalation:{k.site.id}"))
+
+    assert reminders == {} and escalations == {}
