@@ -82,7 +82,7 @@ class Room:
 
 
 _ROOM = (
-    select(Area, Site, SchoolClass, DisinfectionRecord)
+    select(Area, Site, SchoolClass.name, DisinfectionRecord)
     .join(Site, col(Site.id) == col(Area.site_id))
     .outerjoin(SchoolClass, col(SchoolClass.id) == col(Area.class_id))
     .outerjoin(
@@ -100,9 +100,9 @@ def load_room(*, session: Session, area_id: int, day: date) -> Room | None:
     rows = session.exec(_ROOM, params={"area_id": area_id, "day": day}).all()
     if not rows:
         return None
-    area, site, school_class, _record = rows[0]
+    area, site, class_name, _record = rows[0]
     records = sorted((r for *_rest, r in rows if r is not None), key=lambda r: r.round)
-    return Room(site, area, school_class.name if school_class else "", day, records)
+    return Room(site, area, class_name or "", day, records)
 
 
 @dataclass(frozen=True)
