@@ -107,12 +107,19 @@ async def on_button(update: Update, context: BotContext) -> int:
     assert query is not None
     parts = unpack(views.PREFIX, query.data) or [""]
     step, args = parts[0], parts[1:]
-    handler = _STEPS.get(step)
-    if handler is None or (context.person is None and step != "b"):
+    known = step in _STEPS or step in _ROOM_STEPS
+    if not known or (context.person is None and step != "b"):
         await query.answer(context._("This button has expired. Please open the menu again."))
         return END
     try:
-        return await handler(update, context, args)
+        if step in _STEPS:
+            return await _STEPS[step](update, context, args)
+        # Room steps: "<step>:<area>:<day>[:…]"; who may, and which day, checked here once.
+        room = await _checked(update, context, args[0], args[1])
+        if room is None:
+            return END
+        await query.answer()
+        return await _ROOM_STEPS[step](update, context, room, args[2:])
     except (ValueError, IndexError):
         await query.answer(context._("This button has expired. Please open the menu again."))
         return END
@@ -158,26 +165,14 @@ async def _step_picker(update: Update, context: BotContext, args: list[str]) -> 
     return END
 
 
-async def _step_area(update: Update, context: BotContext, args: list[str]) -> int:
-    room = await _checked(update, context, args[0], args[1])
-    if room is None:
-        return END
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    await _show(
-        update,
-        *views.method_picker(context._, _title(context, room), room, get_site_settings(room.site)),
-    )
+async def _step_area(update: Update, context: BotContext, room: Room, args: list[str]) -> int:
+    settings = get_site_settings(room.site)
+    await _show(update, *views.method_picker(context._, _title(context, room), room, settings))
     return END
 
 
-async def _step_method(update: Update, context: BotContext, args: list[str]) -> int:
-    room = await _checked(update, context, args[0], args[1])
-    if room is None:
-        return END
-    method = Method(args[2])
-    assert update.callback_query is not None
-    await update.callback_query.answer()
+async def _step_method(update: Update, context: BotContext, room: Room, args: list[str]) -> int:
+    method = Method(args[0])
     title = _title(context, room)
     if method == Method.CHLORINE:
         await _show(update, *views.concentration_picker(context._, title, room))
@@ -189,32 +184,21 @@ async def _step_method(update: Update, context: BotContext, args: list[str]) -> 
     return await _confirm(update, context, room, {"method": method})
 
 
-async def _step_concentration(update: Update, context: BotContext, args: list[str]) -> int:
-    room = await _checked(update, context, args[0], args[1])
-    if room is None:
-        return END
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    return await _confirm(update, context, room, {"method": Method.CHLORINE, "mg": int(args[2])})
+async def _step_concentration(
+    update: Update, context: BotContext, room: Room, args: list[str]
+) -> int:
+    return await _confirm(update, context, room, {"method": Method.CHLORINE, "mg": int(args[0])})
 
 
-async def _step_other_concentration(update: Update, context: BotContext, args: list[str]) -> int:
-    room = await _checked(update, context, args[0], args[1])
-    if room is None:
-        return END
-    assert update.callback_query is not None
-    await update.callback_query.answer()
+async def _step_other_concentration(
+    update: Update, context: BotContext, room: Room, args: list[str]
+) -> int:
     _remember(context, room, {"method": Method.CHLORINE})
     await _show(update, context._("Type the concentration in mg/L, e.g. 500:"))
     return ASK_CONCENTRATION
 
 
-async def _step_uv_start(update: Update, context: BotContext, args: list[str]) -> int:
-    room = await _checked(update, context, args[0], args[1])
-    if room is None:
-        return END
-    assert update.callback_query is not None
-    await update.callback_query.answer()
+async def _step_uv_start(update: Update, context: BotContext, room: Room, args: list[str]) -> int:
     return await _confirm(update, context, room, {"method": Method.UV_LAMP, "uv": True})
 
 
@@ -402,16 +386,13 @@ async def cmd_cancel(update: Update, context: BotContext) -> int:
     return END
 
 
-_STEPS = {
-    "p": _step_picker,
+_STEPS = {"p": _step_picker, "e": _step_uv_end, "x": _step_uv_abort, "b": _step_board}
+_ROOM_STEPS = {
     "a": _step_area,
     "m": _step_method,
     "c": _step_concentration,
     "o": _step_other_concentration,
     "u": _step_uv_start,
-    "e": _step_uv_end,
-    "x": _step_uv_abort,
-    "b": _step_board,
 }
 
 

@@ -3,34 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 import pytest_asyncio
 
 from bot.config import Settings
 from bot.context import HouqinApplication
 from bot.sandbox.launch import SANDBOX_BOT, show_todays_boards, start_bot, stop_bot
 from tests.e2e.kindergarten import NEWCOMER, Kindergarten, person_id_of, records_of_room
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, needs_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # In milliseconds, as Playwright counts; a card edit may wait out the 3 s edit interval.
 SCREEN_TIMEOUT = 10_000
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
-)
+pytestmark = needs_chromium
 
 
 @pytest_asyncio.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -11,22 +10,9 @@ import pytest_asyncio
 from bot.sandbox import SandboxServer
 from bot.sandbox.demo import seed_demo_people
 from tests.sandbox.echo_bot import build_echo_app
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, needs_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
-)
+pytestmark = needs_chromium
 
 
 @pytest_asyncio.fixture
