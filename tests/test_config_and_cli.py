@@ -99,3 +99,23 @@ def test_migrations_build_exactly_the_schema_the_models_describe(engine) -> None
         diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
 
     assert diff == [], "models changed without a migration: run alembic revision --autogenerate"
+
+
+def test_upgrading_an_older_database_keeps_its_data(tmp_path: Path) -> None:
+    from sqlmodel import Session, select
+
+    from storage.models import Site
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0001")  # a deployment from before disinfection existed
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO site (name, kind, boarding, timezone, language, settings, created_at) "
+            "VALUES ('第一幼儿园', 'kindergarten', 0, 'Asia/Shanghai', 'zh', '{}', '2026-09-01 00:00:00')"
+        )
+
+    upgrade(engine)
+
+    with Session(engine) as session:
+        assert [s.name for s in session.exec(select(Site))] == ["第一幼儿园"]
+    assert "disinfection_record" in inspect(engine).get_table_names()
