@@ -224,9 +224,8 @@ def _insert(session: Session, values: dict[str, Any]) -> DisinfectionRecord:
     A plain INSERT … RETURNING: the busiest write of the day skips the ORM's unit of work.
     """
     try:
-        record_id = session.execute(
-            insert(_TABLE).values(values).returning(_TABLE.c.id)
-        ).scalar_one()
+        # Core execution: the values are bound to the prebuilt statement as they are.
+        record_id = session.connection().execute(_INSERT, values).scalar_one()
         session.commit()
     except IntegrityError:
         # Someone else took this round between our check and our insert.
