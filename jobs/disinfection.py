@@ -28,6 +28,7 @@ from storage.db import session_scope
 from storage.disinfection import DisinfectionRecord, get_record, local_today
 from storage.disinfection_status import (
     AreaStatus,
+    DayStatus,
     State,
     disinfection_status,
     responsible_people,
@@ -180,18 +181,29 @@ def _missing_lines(_: Any, pending: list[AreaStatus]) -> list[str]:
     return lines
 
 
+def _due_status(
+    app: HouqinApplication, session: Any, site_id: int, delay: timedelta
+) -> DayStatus | None:
+    """The status of the day whose deadline + delay has passed (just after midnight that is
+    yesterday); None when nothing is due yet: a catch-up or a clock change never runs early."""
+    site = get_site(session=session, site_id=site_id)
+    if site is None:
+        return None
+    now = app.clock()
+    status = disinfection_status(
+        session=session, site=site, day=local_today(site, now - delay), now=now
+    )
+    return status if now >= status.deadline + delay else None
+
+
 async def send_disinfection_reminders(context: CallbackContext[Any, Any, Any, Any]) -> None:
     """At the deadline: each caregiver of a class with rooms to do gets one private message."""
     app = _app(context)
     with session_scope(app.engine) as session:
-        site = get_site(session=session, site_id=_job_id(context))
-        if site is None:
+        status = _due_status(app, session, _job_id(context), timedelta(0))
+        if status is None:
             return
-        now = app.clock()
-        day = local_today(site, now)
-        status = disinfection_status(session=session, site=site, day=day, now=now)
-        if now < status.deadline:  # a catch-up or a clock change must not remind early
-            return
+        site, day = status.site, status.day
         targets = responsible_people(session=session, site_id=site.id or 0, pending=status.pending)
         for person_id, (person, areas) in targets.items():
             _ = translator(person.language or site.language)
@@ -223,15 +235,11 @@ async def send_disinfection_escalation(context: CallbackContext[Any, Any, Any, A
         site = get_site(session=session, site_id=_job_id(context))
         if site is None:
             return
-        now = app.clock()
         delay = timedelta(minutes=get_site_settings(site).disinfection_escalation_minutes)
-        # The day whose deadline + delay has passed (it may be yesterday just after midnight).
-        day = local_today(site, now - delay)
-        status = disinfection_status(session=session, site=site, day=day, now=now)
-        if now < status.deadline + delay:
+        status = _due_status(app, session, site.id or 0, delay)
+        if status is None or not status.pending:
             return
-        if not status.pending:
-            return
+        day = status.day
         responsible = responsible_people(
             session=session, site_id=site.id or 0, pending=status.pending
         )

@@ -8,7 +8,6 @@ from sqlmodel import Session
 
 from tests.disinfection_setup import (
     PARENT,
-    STAFF_GROUP,
     board_messages,
     confirm,
     make_kindergarten,
@@ -276,19 +275,3 @@ async def test_epidemic_mode_asks_for_two_rounds_a_day(telegram: Telegram, db: S
     assert "小一班 活动室" not in [label for label, _ in picker.buttons()]
     assert "每天 2 轮" in board_messages(telegram)[-1].text
     assert "活动室：✅ 09:00" in board_messages(telegram)[-1].text
-
-
-async def test_group_members_see_the_board_in_the_sites_language(
-    telegram: Telegram, db: Session
-) -> None:
-    k = make_kindergarten(db)
-    telegram.set_local_time("2026-11-23 07:30")
-
-    telegram.schedule()
-    await telegram.run_job(f"disinfection-board:{k.site.id}")
-    await telegram.run_job(f"disinfection-board:{k.site.id}")
-
-    posts = [c for c in board_messages(telegram) if c.method == "sendMessage"]
-    assert len(posts) == 1 and posts[0].chat_id == STAFF_GROUP.id
-    assert "已完成 0/6" in posts[0].text
-    assert len(posts[0].buttons()) == 6

@@ -168,6 +168,7 @@ async def test_the_board_is_posted_once_a_day_in_each_staff_group(
     telegram.schedule()
 
     await telegram.run_job(f"disinfection-board:{k.site.id}")
+    await telegram.run_job(f"disinfection-board:{k.site.id}")  # a second run posts nothing
     telegram.set_local_time("2026-11-24 07:30")
     await telegram.run_job(f"disinfection-board:{k.site.id}")
 
@@ -177,6 +178,7 @@ async def test_the_board_is_posted_once_a_day_in_each_staff_group(
         "🧴 今日消毒 11月24日 (周二)",
     ]
     assert {p.chat_id for p in posts} == {STAFF_GROUP.id}
+    assert "已完成 0/6" in posts[0].text and len(posts[0].buttons()) == 6
 
 
 async def test_a_half_done_late_entry_survives_a_restart(bots: BotFactory, db: Session) -> None:
