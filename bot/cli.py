@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
 from collections.abc import Sequence
 
+from pydantic import ValidationError
 from telegram import Bot
 from telegram.error import TelegramError
 
@@ -17,7 +19,8 @@ from storage.invites import create_invite
 from storage.migrate import pending_migrations, upgrade
 from storage.models import SiteKind
 from storage.permissions import CLASS_ROLES, Role
-from storage.sites import add_classes, create_site, get_site, list_classes
+from storage.site_settings import get_site_settings
+from storage.sites import add_classes, create_site, get_site, list_classes, update_site_settings
 
 NO_TOKEN_HELP = (
     "No TELEGRAM_BOT_TOKEN is set, so the local sandbox starts instead of real Telegram.\n"
@@ -55,6 +58,14 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--language", choices=["zh", "en"], default=None)
     create.add_argument("--boarding", action="store_true")
     create.set_defaults(func=cmd_site_create)
+
+    show = site.add_parser("show", help="a site's classes and settings")
+    show.add_argument("--site", type=int, required=True)
+    show.set_defaults(func=cmd_site_show)
+    change = site.add_parser("set", help="change settings, e.g. disinfection_deadline=17:00")
+    change.add_argument("--site", type=int, required=True)
+    change.add_argument("pairs", nargs="+", metavar="KEY=VALUE")
+    change.set_defaults(func=cmd_site_set)
 
     invite = commands.add_parser("invite", help="create an invitation link")
     invite.add_argument("--site", type=int, required=True)
@@ -118,6 +129,42 @@ def cmd_site_create(args: argparse.Namespace, settings: Settings) -> int:
         invite = create_invite(session=session, site_id=site.id, role=Role.DIRECTOR)
         print(f"Site {site.id}: {site.name}")
         print(f"Director's invitation: {_link(settings, invite.code)}")
+    return 0
+
+
+def cmd_site_show(args: argparse.Namespace, settings: Settings) -> int:
+    with session_scope(_ready_engine(settings)) as session:
+        site = get_site(session=session, site_id=args.site)
+        if site is None:
+            return _fail(f"No site with id {args.site}.")
+        classes = " ".join(c.name for c in list_classes(session=session, site_id=args.site))
+        print(f"Site {site.id}: {site.name} ({site.kind}, {site.timezone}, {site.language})")
+        print(f"Classes: {classes or '-'}")
+        for key, value in get_site_settings(site).model_dump(mode="json").items():
+            print(f"  {key} = {json.dumps(value, ensure_ascii=False)}")
+    return 0
+
+
+def cmd_site_set(args: argparse.Namespace, settings: Settings) -> int:
+    """KEY=VALUE pairs; a value is JSON when it parses as JSON (60, true, ["a","b"]), else text."""
+    changes: dict[str, object] = {}
+    for pair in args.pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep:
+            return _fail(f"Expected KEY=VALUE, got {pair!r}.")
+        try:
+            changes[key.strip()] = json.loads(raw)
+        except json.JSONDecodeError:
+            changes[key.strip()] = raw
+    with session_scope(_ready_engine(settings)) as session:
+        site = get_site(session=session, site_id=args.site)
+        if site is None:
+            return _fail(f"No site with id {args.site}.")
+        try:
+            update_site_settings(session=session, site=site, changes=changes)
+        except (ValueError, ValidationError) as error:
+            return _fail(f"Not changed: {error}")
+    print("Saved. A running bot picks the change up within a minute.")
     return 0
 
 

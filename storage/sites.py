@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from storage.audit import record_event
 from storage.models import Area, AreaKind, SchoolClass, Site, SiteKind
-from storage.site_settings import get_site_settings
+from storage.site_settings import SiteSettings, get_site_settings, save_site_settings
 
 
 class SiteError(ValueError):
@@ -63,13 +63,45 @@ def add_classes(*, session: Session, site: Site, names: Iterable[str]) -> list[S
         session.flush()
         existing.add(name)
         added.append(school_class)
-        for kind in get_site_settings(site).disinfection_areas:
-            session.add(Area(site_id=site.id, class_id=school_class.id, kind=kind))
+    ensure_class_areas(session=session, site=site)
     record_event(
         session=session, action="class.add", site_id=site.id, names=[c.name for c in added]
     )
     session.commit()
     return added
+
+
+def ensure_class_areas(*, session: Session, site: Site) -> int:
+    """Give every class the daily areas the site's settings name (uncommitted); returns how many."""
+    assert site.id is not None
+    kinds = get_site_settings(site).disinfection_areas
+    have = {(a.class_id, a.kind) for a in session.exec(select(Area).where(Area.site_id == site.id))}
+    added = 0
+    for school_class in list_classes(session=session, site_id=site.id):
+        for kind in kinds:
+            if (school_class.id, kind) not in have:
+                session.add(Area(site_id=site.id, class_id=school_class.id, kind=kind))
+                added += 1
+    session.flush()
+    return added
+
+
+def update_site_settings(
+    *, session: Session, site: Site, changes: dict[str, object]
+) -> SiteSettings:
+    """Validate and save changed settings (ValueError naming the bad key), then add any
+    newly named daily areas to every class."""
+    merged = {**get_site_settings(site).model_dump(mode="json"), **changes}
+    unknown = sorted(set(changes) - set(SiteSettings.model_fields))
+    if unknown:
+        raise ValueError(f"unknown setting: {', '.join(unknown)}")
+    settings = SiteSettings.model_validate(merged)  # raises pydantic's ValidationError
+    save_site_settings(site, settings)
+    session.add(site)
+    ensure_class_areas(session=session, site=site)
+    record_event(session=session, action="site.settings", site_id=site.id, changes=changes)
+    session.commit()
+    return settings
 
 
 def list_classes(*, session: Session, site_id: int) -> list[SchoolClass]:

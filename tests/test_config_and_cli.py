@@ -119,3 +119,39 @@ def test_upgrading_an_older_database_keeps_its_data(tmp_path: Path) -> None:
     with Session(engine) as session:
         assert [s.name for s in session.exec(select(Site))] == ["第一幼儿园"]
     assert "disinfection_record" in inspect(engine).get_table_names()
+
+
+def test_site_settings_are_changed_from_the_shell_and_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'h.db'}")
+
+    def houqin(*argv: str) -> int | str | None:
+        with pytest.raises(SystemExit) as stopped:
+            main(list(argv))
+        return stopped.value.code
+
+    houqin("db", "upgrade")
+    houqin("site", "create", "--name", "第一幼儿园")
+    houqin("class", "add", "--site", "1", "小一班")
+    ok = houqin(
+        "site",
+        "set",
+        "--site",
+        "1",
+        "disinfection_deadline=17:00",
+        'disinfection_areas=["activity_room","nap_room","toilet"]',
+    )
+    bad_key = houqin("site", "set", "--site", "1", "deadline=17:00")
+    bad_value = houqin("site", "set", "--site", "1", "uv_minutes=5")
+    houqin("site", "show", "--site", "1")
+
+    out = capsys.readouterr()
+    assert (ok, bad_key, bad_value) == (0, 2, 2)
+    assert "unknown setting: deadline" in out.err
+    assert 'disinfection_deadline = "17:00:00"' in out.out and "uv_minutes = 60" in out.out
+    engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
+    with engine.connect() as connection:
+        kinds = {row[0] for row in connection.exec_driver_sql("SELECT kind FROM area")}
+    assert kinds == {"activity_room", "nap_room", "toilet"}
