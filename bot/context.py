@@ -15,8 +15,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.cards import CardEditor
 from bot.config import Settings
 from bot.i18n import Translate, translator
-from storage.models import Person
-from storage.people import RoleAtSite, load_identity
+from storage.people import RoleAtSite, Sender, load_identity
 from storage.types import utcnow
 
 _update_session: ContextVar[Session | None] = ContextVar("update_session", default=None)
@@ -60,7 +59,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         user_id: int | None = None,
     ) -> None:
         super().__init__(application, chat_id=chat_id, user_id=user_id)
-        self._person: Person | None = None
+        self._person: Sender | None = None
         self._person_loaded = False
         self._roles: list[RoleAtSite] | None = None
 
@@ -78,7 +77,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         return session
 
     @property
-    def person(self) -> Person | None:
+    def person(self) -> Sender | None:
         """The sender, if they have ever joined a site (loaded once per update)."""
         self._load_identity()
         return self._person

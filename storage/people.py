@@ -90,41 +90,54 @@ def add_membership(
     return membership, True
 
 
-# Built once: the hottest query of all (every update), with its parameter bound per call.
-# Built once: the hottest query of all (every update), with its parameter bound per call.
-# Only the person is an ORM entity; the roles come back as plain columns (much cheaper).
+@dataclass(frozen=True)
+class Sender:
+    """Who sent an update: a read-only view of a person, loaded with their roles."""
+
+    id: int
+    telegram_user_id: int
+    display_name: str
+    language: str | None
+
+
+# Built once and run on the Core connection: the hottest query of all (every update).
+_P, _M, _S, _C = (t.__table__ for t in (Person, Membership, Site, SchoolClass))  # type: ignore[union-attr]
 _IDENTITY = (
     sa_select(
-        Person,
-        col(Membership.role),
-        col(Membership.class_id),
-        col(Site.id),
-        col(Site.name),
-        col(SchoolClass.name),
+        _P.c.id,
+        _P.c.display_name,
+        _P.c.language,
+        _M.c.role,
+        _M.c.class_id,
+        _S.c.id.label("site_id"),
+        _S.c.name.label("site_name"),
+        _C.c.name.label("class_name"),
     )
-    .outerjoin(
-        Membership, and_(col(Membership.person_id) == col(Person.id), col(Membership.active))
+    .select_from(
+        _P.outerjoin(_M, and_(_M.c.person_id == _P.c.id, _M.c.active))
+        .outerjoin(_S, _S.c.id == _M.c.site_id)
+        .outerjoin(_C, _C.c.id == _M.c.class_id)
     )
-    .outerjoin(Site, col(Site.id) == col(Membership.site_id))
-    .outerjoin(SchoolClass, col(SchoolClass.id) == col(Membership.class_id))
-    .where(col(Person.telegram_user_id) == bindparam("telegram_user_id"))
-    .order_by(col(Site.id), col(Membership.id))
+    .where(_P.c.telegram_user_id == bindparam("telegram_user_id"))
+    .order_by(_S.c.id, _M.c.id)
 )
 
 
 def load_identity(
     *, session: Session, telegram_user_id: int
-) -> tuple[Person | None, list[RoleAtSite]]:
+) -> tuple[Sender | None, list[RoleAtSite]]:
     """The person behind a Telegram id and all their active roles, in one query."""
-    rows = session.execute(_IDENTITY, {"telegram_user_id": telegram_user_id}).all()
+    rows = session.connection().execute(_IDENTITY, {"telegram_user_id": telegram_user_id}).all()
     if not rows:
         return None, []
+    first = rows[0]
+    sender = Sender(first.id, telegram_user_id, first.display_name, first.language)
     roles = [
-        RoleAtSite(site_id, site_name, Role(role), class_id, class_name)
-        for _person, role, class_id, site_id, site_name, class_name in rows
-        if role is not None and site_id is not None
+        RoleAtSite(r.site_id, r.site_name, Role(r.role), r.class_id, r.class_name)
+        for r in rows
+        if r.role is not None and r.site_id is not None
     ]
-    return rows[0][0], roles
+    return sender, roles
 
 
 def list_roles(*, session: Session, person_id: int, site_id: int | None = None) -> list[RoleAtSite]:
