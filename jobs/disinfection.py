@@ -22,8 +22,8 @@ from bot.context import HouqinApplication
 from bot.i18n import format_clock, format_day, translator
 from bot.labels import area_label
 from handlers import disinfection_views as views
-from jobs.outbox import send_once
-from jobs.schedule import SITE_SCHEDULERS, replace_job
+from jobs.outbox import Outcome, send_once
+from jobs.schedule import SITE_SCHEDULERS, replace_job, retry_later
 from storage.db import session_scope
 from storage.disinfection import DisinfectionRecord, get_record, local_today
 from storage.disinfection_status import (
@@ -205,6 +205,7 @@ async def send_disinfection_reminders(context: CallbackContext[Any, Any, Any, An
             return
         site, day = status.site, status.day
         targets = responsible_people(session=session, site_id=site.id or 0, pending=status.pending)
+        failed = False
         for person_id, (person, areas) in targets.items():
             _ = translator(person.language or site.language)
             text = "\n".join(
@@ -218,7 +219,7 @@ async def send_disinfection_reminders(context: CallbackContext[Any, Any, Any, An
             button = InlineKeyboardButton(
                 _("🧴 Disinfection"), callback_data=pack(views.PREFIX, "p", views.day_code(day))
             )
-            await send_once(
+            outcome = await send_once(
                 app,
                 session,
                 key=f"disinfection-reminder:{site.id}:{day}:{person_id}",
@@ -226,6 +227,9 @@ async def send_disinfection_reminders(context: CallbackContext[Any, Any, Any, An
                 text=text,
                 reply_markup=InlineKeyboardMarkup([[button]]),
             )
+            failed |= outcome == Outcome.FAILED
+    if failed:
+        retry_later(context)
 
 
 async def send_disinfection_escalation(context: CallbackContext[Any, Any, Any, Any]) -> None:
@@ -244,6 +248,7 @@ async def send_disinfection_escalation(context: CallbackContext[Any, Any, Any, A
             session=session, site_id=site.id or 0, pending=status.pending
         )
         names = "、".join(person.display_name for person, _areas in responsible.values()) or "—"
+        failed = False
         for person in list_people_with_action(
             session=session, site_id=site.id or 0, action=Action.RECEIVE_HYGIENE_ESCALATION
         ):
@@ -259,13 +264,16 @@ async def send_disinfection_escalation(context: CallbackContext[Any, Any, Any, A
                     _("Reminded: {names}").format(names=names),
                 ]
             )
-            await send_once(
+            outcome = await send_once(
                 app,
                 session,
                 key=f"disinfection-escalation:{site.id}:{day}:{person.id}",
                 chat_id=person.telegram_user_id,
                 text=text,
             )
+            failed |= outcome == Outcome.FAILED
+    if failed:
+        retry_later(context)
 
 
 # UV switch-off reminder -----------------------------------------------------------------
@@ -302,7 +310,7 @@ async def send_uv_reminder(context: CallbackContext[Any, Any, Any, Any]) -> None
         school_class = get_class(session=session, class_id=area.class_id) if area.class_id else None
         title = area_label(_, school_class.name if school_class else "", area.kind, area.name)
         text, markup = views.uv_reminder(_, title, record, get_site_settings(site).uv_minutes)
-        await send_once(
+        outcome = await send_once(
             app,
             session,
             key=f"disinfection-uv:{record.id}",
@@ -310,3 +318,5 @@ async def send_uv_reminder(context: CallbackContext[Any, Any, Any, Any]) -> None
             text=text,
             reply_markup=markup,
         )
+    if outcome == Outcome.FAILED:
+        retry_later(context)

@@ -22,6 +22,8 @@ SITE_SCHEDULERS: list[SiteScheduler] = []
 # A job delayed by a busy event loop still runs (APScheduler would otherwise drop it after
 # one second), and a backlog of runs of the same job collapses into one.
 NEVER_SKIP = {"misfire_grace_time": None, "coalesce": True}
+# A send that failed for a passing reason (network, Telegram hiccup) is tried again after this.
+RETRY_SECONDS = 60
 # Sites created or changed by another process (the CLI) are picked up this often.
 RESCAN_SECONDS = 60
 
@@ -59,6 +61,21 @@ def start_rescans(app: HouqinApplication) -> None:
 async def _rescan(context: CallbackContext[Any, Any, Any, Any]) -> None:
     assert isinstance(context.application, HouqinApplication)
     rebuild_jobs(context.application)
+
+
+def retry_later(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    """Run this job once more in a minute; its sends are keyed, so only the missing go out."""
+    job = context.job
+    assert job is not None and isinstance(context.application, HouqinApplication)
+    name = (job.name or "job").removesuffix(":retry") + ":retry"
+    replace_job(
+        context.application,
+        name,
+        method="run_once",
+        callback=job.callback,
+        when=RETRY_SECONDS,
+        data=job.data,
+    )
 
 
 def replace_job(app: HouqinApplication, name: str, **run_kwargs: Any) -> None:

@@ -208,3 +208,25 @@ async def test_reminders_and_escalation_never_come_before_their_time(
     escalations = _private(await telegram.run_job(f"disinfection-escalation:{k.site.id}"))
 
     assert reminders == {} and escalations == {}
+
+
+async def test_a_reminder_that_fails_to_send_is_retried_and_no_one_is_skipped(
+    telegram: Telegram, db: Session
+) -> None:
+    k = await _two_rooms_left(telegram, db)
+    telegram.set_local_time("2026-11-23 16:30")
+    telegram.request.failures["sendMessage"] = (
+        502,
+        {"ok": False, "error_code": 502, "description": "Bad Gateway"},
+    )
+
+    failing = await telegram.run_job(f"disinfection-deadline:{k.site.id}")
+    caregivers = {k.caregivers["小二班"].id, k.caregivers["中一班"].id}
+    attempts = [c for c in failing if c.method == "sendMessage" and c.chat_id in caregivers]
+    del telegram.request.failures["sendMessage"]
+    retried = _private(await telegram.run_job(f"disinfection-deadline:{k.site.id}:retry"))
+    again = _private(await telegram.run_job(f"disinfection-deadline:{k.site.id}"))
+
+    assert len(attempts) == 2  # both caregivers were tried, the first failure stopped no one
+    assert set(retried) == caregivers
+    assert again == {}
