@@ -140,29 +140,6 @@ def load_identity(
     return sender, roles
 
 
-def list_roles(*, session: Session, person_id: int, site_id: int | None = None) -> list[RoleAtSite]:
-    """Every active role of a person, optionally at one site."""
-    query = (
-        select(Membership, Site, SchoolClass)
-        .join(Site, col(Site.id) == col(Membership.site_id))
-        .outerjoin(SchoolClass, col(SchoolClass.id) == col(Membership.class_id))
-        .where(Membership.person_id == person_id, col(Membership.active))
-        .order_by(col(Site.id), col(Membership.id))
-    )
-    if site_id is not None:
-        query = query.where(Membership.site_id == site_id)
-    return [
-        RoleAtSite(
-            site_id=site.id or 0,
-            site_name=site.name,
-            role=Role(membership.role),
-            class_id=membership.class_id,
-            class_name=school_class.name if school_class else None,
-        )
-        for membership, site, school_class in session.exec(query)
-    ]
-
-
 def sites_where_allowed(roles: list[RoleAtSite], action: Action) -> list[int]:
     """The sites at which any of these roles allows the action, in order, without repeats."""
     return list(dict.fromkeys(r.site_id for r in roles if can([r.role], action)))

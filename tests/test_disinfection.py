@@ -275,3 +275,32 @@ async def test_epidemic_mode_asks_for_two_rounds_a_day(telegram: Telegram, db: S
     assert "小一班 活动室" not in [label for label, _ in picker.buttons()]
     assert "每天 2 轮" in board_messages(telegram)[-1].text
     assert "活动室：✅ 09:00" in board_messages(telegram)[-1].text
+
+
+async def test_the_ledger_query_lists_records_between_dates(
+    telegram: Telegram, db: Session
+) -> None:
+    from storage.disinfection_status import list_records
+
+    k = make_kindergarten(db)
+    caregiver = k.caregivers["小一班"]
+    telegram.set_local_time("2026-11-22 10:00")
+    await confirm(telegram, caregiver, "小一班 活动室", "消毒柜")
+    telegram.set_local_time("2026-11-23 10:00")
+    await confirm(telegram, caregiver, "小一班 午睡室", "通风")
+    assert k.site.id is not None
+
+    rows = list_records(
+        session=db, site_id=k.site.id, start=date(2026, 11, 22), end=date(2026, 11, 23)
+    )
+    only_today = list_records(
+        session=db, site_id=k.site.id, start=date(2026, 11, 23), end=date(2026, 11, 23)
+    )
+
+    assert [
+        (r.record.day, r.class_name, r.area_kind, r.record.method, r.operator) for r in rows
+    ] == [
+        (date(2026, 11, 22), "小一班", "activity_room", "cabinet", "小一班保育员1"),
+        (date(2026, 11, 23), "小一班", "nap_room", "ventilation", "小一班保育员1"),
+    ]
+    assert len(only_today) == 1
