@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callbacks import pack
 from bot.i18n import N_, Translate, format_clock, format_day
 from bot.labels import METHOD_LABELS, area_label
-from storage.disinfection import DisinfectionError, DisinfectionRecord, Room
+from storage.disinfection import LATE_ENTRY_DAYS, DisinfectionError, DisinfectionRecord, Room
 from storage.disinfection_status import AreaStatus, DayStatus, RoundStatus, State
 from storage.site_settings import SiteSettings
 
@@ -122,15 +122,11 @@ def room_picker(
         for a in pending
     ]
     rows = _rows(buttons, 2)
-    if day == today:
-        previous = date.fromordinal(day.toordinal() - 1)
+    previous = day - timedelta(days=1)
+    if previous >= today - timedelta(days=LATE_ENTRY_DAYS):  # step back one day at a time
+        label = _("📅 Late entry: {day}").format(day=format_day(previous, language))
         rows.append(
-            [
-                InlineKeyboardButton(
-                    _("📅 Late entry for yesterday"),
-                    callback_data=pack(PREFIX, "p", day_code(previous)),
-                )
-            ]
+            [InlineKeyboardButton(label, callback_data=pack(PREFIX, "p", day_code(previous)))]
         )
     shown_day = format_day(day, language)
     if not pending:

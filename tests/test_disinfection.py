@@ -215,7 +215,7 @@ async def test_late_entry_for_yesterday(telegram: Telegram, db: Session) -> None
     telegram.set_local_time("2026-11-23 09:00")
     picker = (await telegram.send(caregiver, "🧴 消毒打卡"))[-1]
 
-    yesterday = (await telegram.press(caregiver, picker, "补录昨天"))[-1]
+    yesterday = (await telegram.press(caregiver, picker, "补录 11月22日"))[-1]
     assert yesterday.text == "消毒了哪个场所？（11月22日 (周日)）"
     methods = (await telegram.press(caregiver, yesterday, "小一班 午睡室"))[-1]
     ask = (await telegram.press(caregiver, methods, "紫外线灯"))[-1]
@@ -304,3 +304,21 @@ async def test_the_ledger_query_lists_records_between_dates(
         (date(2026, 11, 23), "小一班", "nap_room", "ventilation", "小一班保育员1"),
     ]
     assert len(only_today) == 1
+
+
+async def test_late_entries_go_back_one_day_at_a_time_for_at_most_a_week(
+    telegram: Telegram, db: Session
+) -> None:
+    k = make_kindergarten(db)
+    caregiver = k.caregivers["小一班"]
+    telegram.set_local_time("2026-11-23 09:00")
+    screen = (await telegram.send(caregiver, "🧴 消毒打卡"))[-1]
+
+    seen = []
+    while any("补录" in label for label, _ in screen.buttons()):
+        label = next(label for label, _ in screen.buttons() if "补录" in label)
+        seen.append(label)
+        screen = (await telegram.press(caregiver, screen, label))[-1]
+
+    assert seen[0] == "📅 补录 11月22日 (周日)" and seen[-1] == "📅 补录 11月16日 (周一)"
+    assert len(seen) == 7 and screen.text == "消毒了哪个场所？（11月16日 (周一)）"
