@@ -48,9 +48,6 @@ class CardEditor:
         )
         return True
 
-    def pending(self, key: str) -> bool:
-        return key in self._pending
-
     def changed(self, message_key: str, content: str) -> bool:
         """False when this exact content is what the message already shows."""
         return self._shown.get(message_key) != content

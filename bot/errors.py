@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.error import BadRequest
 
 from bot.context import BotContext
-from bot.i18n import translator
+from bot.i18n import N_, translator
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +38,10 @@ async def on_error(update: object, context: BotContext) -> None:
         await context.bot.send_message(update.effective_chat.id, text)
 
 
+EXPIRED = N_("This button has expired. Please open the menu again.")
+
+
 async def on_expired_button(update: Update, context: BotContext) -> None:
-    """A button from an old message or an old version of the bot."""
+    """A button from an old message, an old version of the bot, or with data we cannot read."""
     if update.callback_query is not None:
-        await update.callback_query.answer(
-            context._("This button has expired. Please open the menu again."), show_alert=True
-        )
+        await update.callback_query.answer(context._(EXPIRED), show_alert=True)

@@ -7,6 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.callbacks import pack, unpack
 from bot.commands import help_text
 from bot.context import BotContext, sender_name
+from bot.errors import on_expired_button
 from bot.i18n import normalize_language
 from bot.labels import role_label
 from handlers.common import reply, reply_with_menu
@@ -59,7 +60,7 @@ async def on_language_button(update: Update, context: BotContext) -> None:
     assert query is not None
     parts = unpack("lang", query.data)
     if not parts or parts[0] not in LANGUAGE_NAMES:
-        await query.answer(context._("This button has expired. Please open the menu again."))
+        await on_expired_button(update, context)
         return
     await query.answer()
     await _switch(update, context, parts[0])

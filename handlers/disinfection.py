@@ -23,6 +23,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.callbacks import pattern, unpack
 from bot.context import BotContext
+from bot.errors import on_expired_button
 from bot.i18n import format_clock
 from bot.menu import any_menu_button
 from handlers import disinfection_board, disinfection_uv
@@ -88,7 +89,7 @@ async def on_button(update: Update, context: BotContext) -> int:
     step, args = parts[0], parts[1:]
     known = step in _STEPS or step in _ROOM_STEPS
     if not known or (context.person is None and step != "b"):
-        await query.answer(context._("This button has expired. Please open the menu again."))
+        await on_expired_button(update, context)
         return END
     try:
         if step in _STEPS:
@@ -100,7 +101,7 @@ async def on_button(update: Update, context: BotContext) -> int:
         await query.answer()
         return await _ROOM_STEPS[step](update, context, room, args[2:])
     except (ValueError, IndexError):
-        await query.answer(context._("This button has expired. Please open the menu again."))
+        await on_expired_button(update, context)
         return END
 
 

@@ -6,6 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.callbacks import pack, unpack
 from bot.context import BotContext
+from bot.errors import on_expired_button
 from bot.labels import PURPOSE_LABELS
 from handlers.common import refuse, reply
 from storage.groups import bind_group, get_group, move_group, unbind_group
@@ -53,7 +54,7 @@ async def on_bind_button(update: Update, context: BotContext) -> None:
     try:
         site_id, purpose = int(parts[0]), GroupPurpose(parts[1])
     except (IndexError, ValueError):
-        await query.answer(_("This button has expired. Please open the menu again."))
+        await on_expired_button(update, context)
         return
     if not can([r.role for r in context.roles if r.site_id == site_id], Action.BIND_GROUP):
         await refuse(update, context, Action.BIND_GROUP)

@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.callbacks import pack, unpack
 from bot.context import BotContext
+from bot.errors import EXPIRED, on_expired_button
 from bot.i18n import format_day
 from bot.labels import ROLE_LABELS, role_label
 from handlers.common import refuse, reply
@@ -83,7 +84,7 @@ async def on_invite_button(update: Update, context: BotContext) -> None:
         role = Role(parts[2]) if step in {"r", "c"} else None
         class_id = int(parts[3]) if step == "c" else None
     except (IndexError, ValueError):
-        await query.answer(_("This button has expired. Please open the menu again."))
+        await on_expired_button(update, context)
         return
     if step == "x":
         await _withdraw(update, context, invite_id=site_id)
@@ -113,7 +114,7 @@ async def _issue(
     if site is None or (
         class_id is not None and (school_class is None or school_class.site_id != site_id)
     ):
-        await query.edit_message_text(_("This button has expired. Please open the menu again."))
+        await query.edit_message_text(_(EXPIRED))
         return
     invite = create_invite(
         session=context.db,
