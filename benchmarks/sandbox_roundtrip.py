@@ -32,9 +32,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from benchmarks.common import percentile, report
-from bot.sandbox import SandboxServer
-from bot.sandbox.launch import SANDBOX_BOT, SANDBOX_TOKEN
-from bot.sandbox.state import User
+from sandbox import SandboxServer
+from sandbox.launch import SANDBOX_BOT, SANDBOX_TOKEN
+from sandbox.state import User
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.people import add_membership, get_or_create_person

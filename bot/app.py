@@ -28,7 +28,9 @@ from bot.context import BotContext, HouqinApplication
 from bot.errors import on_error, on_expired_button
 from bot.menu import menu_button
 from bot.persistence import SQLPersistence
-from handlers import account, disinfection, epidemic, groups, invites, onboarding
+from handlers import account, groups, invites, onboarding
+from handlers.disinfection import conversation as disinfection
+from handlers.disinfection import epidemic
 from jobs.schedule import start_rescans
 from storage.db import make_engine
 

@@ -234,6 +234,6 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_sandbox(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.sandbox.launch import main_sandbox
+    from sandbox.launch import main_sandbox
 
     return main_sandbox(settings, host=args.host, port=args.port)

@@ -21,7 +21,7 @@ from bot.callbacks import pack
 from bot.context import HouqinApplication
 from bot.i18n import format_clock, format_day, translator
 from bot.labels import area_label
-from handlers import disinfection_views as views
+from bot.views import disinfection as views
 from jobs.outbox import Outcome, send_once
 from jobs.schedule import SITE_SCHEDULERS, replace_job, retry_later
 from storage.db import session_scope

@@ -11,7 +11,7 @@ from bot.context import BotContext
 from jobs.disinfection import refresh_board
 from storage.disinfection import local_today
 from storage.permissions import PERMISSIONS, Action, Role, can, may_invite, roles_allowed
-from tests.disinfection_setup import STAFF_GROUP, make_kindergarten
+from tests.disinfection.setup import STAFF_GROUP, make_kindergarten
 from tests.support.telegram import Telegram, User
 
 VISITOR = User(777, "访客")

@@ -25,7 +25,7 @@ def extract() -> Catalog:
     for folder in SOURCES:
         for _file, _line, message, _comments, _context in extract_from_dir(
             ROOT / folder,
-            method_map=[("sandbox/**", "ignore"), ("**.py", "python")],
+            method_map=[("**.py", "python")],
             keywords=KEYWORDS,
         ):
             template.add(message)

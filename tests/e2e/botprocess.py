@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import IO
 
-from bot.sandbox import SandboxServer
+from sandbox import SandboxServer
 
 REPO = Path(__file__).resolve().parents[2]
 WEBHOOK_SECRET = "e2e-webhook-secret_42"

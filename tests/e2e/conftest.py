@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from bot.sandbox import SandboxServer
-from bot.sandbox.launch import SANDBOX_BOT, SANDBOX_TOKEN, seed_demo_database, seed_demo_world
+from sandbox import SandboxServer
+from sandbox.launch import SANDBOX_BOT, SANDBOX_TOKEN, seed_demo_database, seed_demo_world
 from storage.db import make_engine
 from tests.e2e.botprocess import BotProcess, run_cli
 from tests.e2e.kindergarten import ANY_HOUR, Kindergarten

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.sandbox import SandboxServer
-from bot.sandbox.launch import Demo
-from bot.sandbox.state import Chat, Message, User
-from bot.sandbox.userapi import UserApi
+from sandbox import SandboxServer
+from sandbox.launch import Demo
+from sandbox.state import Chat, Message, User
+from sandbox.userapi import UserApi
 from storage.disinfection import DisinfectionRecord
 from storage.models import Area, AreaKind, Membership, OutboundMessage, Person, SchoolClass, Site
 from storage.site_settings import get_site_settings, save_site_settings
@@ -20,7 +20,7 @@ from storage.site_settings import get_site_settings, save_site_settings
 # Waits are generous: two processes share two cores with the test runner.
 WAIT = 10.0
 
-# The demo's people by Telegram id (bot.sandbox.launch.CAST).
+# The demo's people by Telegram id (sandbox.launch.CAST).
 DIRECTOR = 100001
 HEALTH_TEACHER = 100003
 LI_FANG = 100007  # 小一班保育员

@@ -9,7 +9,7 @@ import pytest_asyncio
 
 from bot.config import Settings
 from bot.context import HouqinApplication
-from bot.sandbox.launch import SANDBOX_BOT, show_todays_boards, start_bot, stop_bot
+from sandbox.launch import SANDBOX_BOT, show_todays_boards, start_bot, stop_bot
 from tests.e2e.kindergarten import NEWCOMER, Kindergarten, person_id_of, records_of_room
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, needs_chromium
 

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from bot.sandbox.state import Message
+from sandbox.state import Message
 from tests.e2e.botprocess import BotProcess
 from tests.e2e.kindergarten import (
     FENG_JUAN,

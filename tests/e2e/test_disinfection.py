@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import re
 
-from bot.sandbox.state import Message, User
+from sandbox.state import Message, User
 from tests.e2e.botprocess import BotProcess
 from tests.e2e.conftest import BOTH_MODES
 from tests.e2e.kindergarten import (

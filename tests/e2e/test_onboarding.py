@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.sandbox.launch import SANDBOX_BOT
+from sandbox.launch import SANDBOX_BOT
 from tests.e2e.botprocess import WEBHOOK_SECRET, BotProcess
 from tests.e2e.conftest import BOTH_MODES
 from tests.e2e.kindergarten import NEWCOMER, WAIT, Kindergarten, roles_of, text_of

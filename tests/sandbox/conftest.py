@@ -9,7 +9,7 @@ import pytest
 import pytest_asyncio
 from telegram import Bot
 
-from bot.sandbox import ManualClock, SandboxServer
+from sandbox import ManualClock, SandboxServer
 
 TOKEN = "123456:SANDBOX-test-token"
 BOT_USERNAME = "houqin_bot"

@@ -13,7 +13,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.sandbox import SandboxServer
+from sandbox import SandboxServer
 
 CONFIRM = InlineKeyboardMarkup([[InlineKeyboardButton("确认", callback_data="confirm:v1")]])
 

@@ -20,7 +20,7 @@ from telegram import (
 )
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
-from bot.sandbox import ManualClock, SandboxServer
+from sandbox import ManualClock, SandboxServer
 from tests.sandbox.conftest import TOKEN
 from tests.sandbox.test_units import tiny_png
 

@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
-from bot.sandbox import SandboxServer
-from bot.sandbox.demo import seed_demo_people
+from sandbox import SandboxServer
+from sandbox.demo import seed_demo_people
 from tests.sandbox.echo_bot import build_echo_app
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, needs_chromium
 

@@ -7,7 +7,7 @@ from telegram import Bot, MenuButtonCommands, MenuButtonDefault
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden
 
-from bot.sandbox import SandboxServer
+from sandbox import SandboxServer
 from tests.sandbox.test_units import tiny_png
 
 

@@ -23,8 +23,8 @@ from telegram import (
     WebhookInfo,
 )
 
-from bot.sandbox import SandboxServer
-from bot.sandbox.serialize import (
+from sandbox import SandboxServer
+from sandbox.serialize import (
     chat_full_info_json,
     chat_member_json,
     chat_member_update,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sandbox import SandboxServer
+from sandbox import SandboxServer
 from tests.sandbox.conftest import free_port
 from tests.sandbox.echo_bot import build_echo_app
 

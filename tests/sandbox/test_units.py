@@ -7,13 +7,13 @@ import zlib
 
 import pytest
 
-from bot.sandbox import ManualClock, parse_start_link, start_link
-from bot.sandbox.entities import EntityParseError, detect_entities, parse_html, utf16_len
-from bot.sandbox.errors import ApiError
-from bot.sandbox.files import FileStore, image_size
-from bot.sandbox.limits import FloodLimiter, LimitPolicy
-from bot.sandbox.markup import validate_markup
-from bot.sandbox.render import entities_to_html
+from sandbox import ManualClock, parse_start_link, start_link
+from sandbox.entities import EntityParseError, detect_entities, parse_html, utf16_len
+from sandbox.errors import ApiError
+from sandbox.files import FileStore, image_size
+from sandbox.limits import FloodLimiter, LimitPolicy
+from sandbox.markup import validate_markup
+from sandbox.render import entities_to_html
 
 
 def tiny_png(width: int = 3, height: int = 2) -> bytes:

@@ -14,7 +14,7 @@ from aiohttp import web
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Conflict
 
-from bot.sandbox import SandboxError, SandboxServer
+from sandbox import SandboxError, SandboxServer
 from tests.sandbox.conftest import TOKEN, free_port
 
 

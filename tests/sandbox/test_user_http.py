@@ -15,7 +15,7 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 
-from bot.sandbox import SandboxServer
+from sandbox import SandboxServer
 from tests.sandbox.test_units import tiny_png
 
 

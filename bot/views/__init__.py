@@ -1,0 +1,1 @@
+"""Texts and cards that both handlers and jobs render (jobs never import handlers)."""

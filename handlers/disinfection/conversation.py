@@ -1,0 +1,299 @@
+"""消毒打卡: pick the room → the method → (concentration / UV start and end) → recorded.
+
+The state of a confirmation travels in the buttons' callback data; only typed answers
+(an unusual concentration, the reason of a late entry) use the persistent conversation.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.callbacks import pattern, unpack
+from bot.context import BotContext
+from bot.errors import on_expired_button
+from bot.i18n import format_clock
+from bot.menu import any_menu_button
+from bot.views import disinfection as views
+from handlers.common import reply
+from handlers.disinfection import board, rooms, uv
+from jobs.disinfection import request_board_refresh, schedule_uv_reminder
+from storage.disinfection import (
+    DisinfectionError,
+    Entry,
+    Method,
+    Room,
+    attach_photo,
+    check_concentration,
+    deadline_at,
+    is_late,
+    local_today,
+    may_disinfect_at,
+    record_disinfection,
+)
+from storage.disinfection_status import pending_for
+from storage.models import Site
+from storage.site_settings import get_site_settings
+from storage.sites import get_site
+
+ASK_CONCENTRATION, ASK_REASON = range(2)
+END = ConversationHandler.END
+PENDING = "disinfection"  # user_data key of a confirmation waiting for typed input
+
+
+async def cmd_disinfect(update: Update, context: BotContext) -> int:
+    """Show the rooms this person may confirm today that are still to do."""
+    _ = context._
+    sites = _sites(context)
+    if not sites:
+        await reply(update, _(views.NOT_ALLOWED))
+        return END
+    today = local_today(sites[0], context.app.clock())
+    await _show_picker(update, context, sites, today)
+    return END
+
+
+def _sites(context: BotContext) -> list[Site]:
+    site_ids = dict.fromkeys(r.site_id for r in context.roles)
+    sites = [get_site(session=context.db, site_id=s) for s in site_ids]
+    return [s for s in sites if s is not None and may_disinfect_at(context.roles, s.id or 0)]
+
+
+async def _show_picker(update: Update, context: BotContext, sites: list[Site], day: Any) -> None:
+    now = context.app.clock()
+    pending = pending_for(session=context.db, sites=sites, roles=context.roles, day=day, now=now)
+    text, markup = views.room_picker(
+        context._, context.language, day, local_today(sites[0], now), pending
+    )
+    await rooms.show(update, text, markup)
+
+
+async def on_button(update: Update, context: BotContext) -> int:
+    """Every disinfection button; each re-checks who pressed it."""
+    query = update.callback_query
+    assert query is not None
+    parts = unpack(views.PREFIX, query.data) or [""]
+    step, args = parts[0], parts[1:]
+    known = step in _STEPS or step in _ROOM_STEPS
+    if not known or (context.person is None and step != "b"):
+        await on_expired_button(update, context)
+        return END
+    try:
+        if step in _STEPS:
+            return await _STEPS[step](update, context, args)
+        # Room steps: "<step>:<area>:<day>[:…]"; who may, and which day, checked here once.
+        room = await rooms.checked(update, context, args[0], args[1])
+        if room is None:
+            return END
+        await query.answer()
+        return await _ROOM_STEPS[step](update, context, room, args[2:])
+    except (ValueError, IndexError):
+        await on_expired_button(update, context)
+        return END
+
+
+async def _step_picker(update: Update, context: BotContext, args: list[str]) -> int:
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    await _show_picker(update, context, _sites(context), views.parse_day(args[0]))
+    return END
+
+
+async def _step_area(update: Update, context: BotContext, room: Room, args: list[str]) -> int:
+    settings = get_site_settings(room.site)
+    await rooms.show(
+        update, *views.method_picker(context._, rooms.title(context, room), room, settings)
+    )
+    return END
+
+
+async def _step_method(update: Update, context: BotContext, room: Room, args: list[str]) -> int:
+    method = Method(args[0])
+    title = rooms.title(context, room)
+    if method == Method.CHLORINE:
+        await rooms.show(update, *views.concentration_picker(context._, title, room))
+        return END
+    if method == Method.UV_LAMP and room.day == local_today(room.site, context.app.clock()):
+        minutes = get_site_settings(room.site).uv_minutes
+        await rooms.show(update, *views.uv_prompt(context._, title, room, minutes))
+        return END
+    return await _confirm(update, context, room, {"method": method})
+
+
+async def _step_concentration(
+    update: Update, context: BotContext, room: Room, args: list[str]
+) -> int:
+    return await _confirm(update, context, room, {"method": Method.CHLORINE, "mg": int(args[0])})
+
+
+async def _step_other_concentration(
+    update: Update, context: BotContext, room: Room, args: list[str]
+) -> int:
+    _remember(context, room, {"method": Method.CHLORINE})
+    await rooms.show(update, context._("Type the concentration in mg/L, e.g. 500:"))
+    return ASK_CONCENTRATION
+
+
+async def _step_uv_start(update: Update, context: BotContext, room: Room, args: list[str]) -> int:
+    return await _confirm(update, context, room, {"method": Method.UV_LAMP, "uv": True})
+
+
+async def on_concentration_text(update: Update, context: BotContext) -> int:
+    _ = context._
+    pending = context.user_data.get(PENDING) if context.user_data else None
+    message = update.effective_message
+    if not pending or message is None or not message.text:
+        return END
+    room = rooms.load(context, pending["area"], pending["day"])
+    settings = get_site_settings(room.site)
+    match = re.search(r"\d+", message.text.translate(_FULL_WIDTH_DIGITS))
+    try:
+        if match is None:
+            raise DisinfectionError(
+                "concentration_range",
+                low=settings.chlorine_min_mg_l,
+                high=settings.chlorine_max_mg_l,
+            )
+        check_concentration(settings, int(match.group()))
+    except DisinfectionError as error:
+        await reply(update, views.error_text(_, error) + "\n" + _("Or send /cancel to stop."))
+        return ASK_CONCENTRATION
+    return await _confirm(update, context, room, {**pending, "mg": int(match.group())})
+
+
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+async def on_reason_text(update: Update, context: BotContext) -> int:
+    pending = context.user_data.get(PENDING) if context.user_data else None
+    message = update.effective_message
+    if not pending or message is None or not (message.text or "").strip():
+        return END
+    room = rooms.load(context, pending["area"], pending["day"])
+    return await _confirm(update, context, room, {**pending, "reason": message.text})
+
+
+def _remember(context: BotContext, room: Room, params: dict[str, Any]) -> None:
+    """Keep a half-done entry (plain ids, persisted) while we wait for typed input."""
+    assert context.user_data is not None
+    context.user_data[PENDING] = {**params, "area": room.area.id, "day": views.day_code(room.day)}
+
+
+async def _confirm(update: Update, context: BotContext, room: Room, params: dict[str, Any]) -> int:
+    """Record it, or ask for what is missing (a late entry's reason)."""
+    _ = context._
+    site, day = room.site, room.day
+    now = context.app.clock()
+    person = context.person
+    assert person is not None and person.id is not None
+    if is_late(site, day, now) and not params.get("reason"):
+        _remember(context, room, params)
+        deadline = format_clock(deadline_at(site, day), ZoneInfo(site.timezone))
+        await rooms.show(
+            update,
+            _(
+                "It is past the {deadline} deadline, so this will be a late entry (补录). Please type the reason:"
+            ).format(deadline=deadline),
+        )
+        return ASK_REASON
+    entry = Entry(room, Method(params["method"]), person.id, params.get("mg"), params.get("reason"))
+    try:
+        record = record_disinfection(
+            session=context.db, entry=entry, now=now, start_uv=bool(params.get("uv"))
+        )
+    except DisinfectionError as error:
+        context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
+        await rooms.show(update, views.error_text(_, error))
+        return END
+    context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
+    zone = ZoneInfo(site.timezone)
+    minutes = get_site_settings(site).uv_minutes
+    if record.running:
+        schedule_uv_reminder(context.app, record, minutes)
+        await rooms.show(
+            update, *views.uv_running(_, rooms.title(context, room), record, minutes, zone)
+        )
+    else:
+        await rooms.show(
+            update, views.recorded(_, rooms.title(context, room), record, person.display_name, zone)
+        )
+    request_board_refresh(context.app, site.id or 0, day)
+    return END
+
+
+async def on_photo(update: Update, context: BotContext) -> None:
+    """A photo sent shortly after a confirmation is attached to that record."""
+    message = update.effective_message
+    person = context.person
+    if message is None or not message.photo or person is None or person.id is None:
+        return
+    record = attach_photo(
+        session=context.db,
+        person_id=person.id,
+        file_id=message.photo[-1].file_id,
+        now=context.app.clock(),
+    )
+    if record is None:
+        await reply(
+            update, context._("There is no recent disinfection record to attach this photo to.")
+        )
+        return
+    room = rooms.load(context, record.area_id, record.day)
+    await reply(
+        update, context._("📷 Photo attached to {room}.").format(room=rooms.title(context, room))
+    )
+
+
+async def cmd_cancel(update: Update, context: BotContext) -> int:
+    if context.user_data is not None:
+        context.user_data.pop(PENDING, None)
+    await reply(update, context._("Cancelled."))
+    return END
+
+
+_STEPS = {
+    "p": _step_picker,
+    "e": uv.step_uv_end,
+    "x": uv.step_uv_abort,
+    "b": board.step_board,
+}
+_ROOM_STEPS = {
+    "a": _step_area,
+    "m": _step_method,
+    "c": _step_concentration,
+    "o": _step_other_concentration,
+    "u": _step_uv_start,
+}
+
+
+def conversation() -> ConversationHandler[BotContext]:
+    typed = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & ~any_menu_button()
+    # Buttons carry their own state, so tracking per message is not needed; PTB warns anyway.
+    warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+    return ConversationHandler(
+        entry_points=[CallbackQueryHandler(on_button, pattern=pattern(views.PREFIX))],
+        states={
+            ASK_CONCENTRATION: [MessageHandler(typed, on_concentration_text)],
+            ASK_REASON: [MessageHandler(typed, on_reason_text)],
+        },
+        fallbacks=[CommandHandler("cancel", cmd_cancel)],
+        name="disinfection",
+        persistent=True,
+        allow_reentry=True,
+        per_chat=True,
+        per_user=True,
+        per_message=False,
+        conversation_timeout=600,
+    )
