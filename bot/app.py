@@ -20,7 +20,8 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-import jobs.disinfection  # noqa: F401  (registers its site scheduler)
+import jobs.disinfection
+import jobs.summary  # noqa: F401  (registers its site scheduler)
 from bot.callbacks import pattern
 from bot.commands import publish_commands
 from bot.config import Settings
@@ -28,7 +29,7 @@ from bot.context import BotContext, HouqinApplication
 from bot.errors import on_error, on_expired_button
 from bot.menu import menu_button
 from bot.persistence import SQLPersistence
-from handlers import account, groups, invites, onboarding
+from handlers import account, export, groups, invites, onboarding, summary
 from handlers.disinfection import conversation as disinfection
 from handlers.disinfection import epidemic
 from jobs.schedule import start_rescans
@@ -86,10 +87,15 @@ def register_handlers(app: Application) -> None:
         CommandHandler("disinfect", disinfection.cmd_disinfect, filters.ChatType.PRIVATE)
     )
     app.add_handler(CommandHandler("epidemic", epidemic.cmd_epidemic))
+    app.add_handler(CommandHandler("today", summary.cmd_today, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("week", summary.cmd_week, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("export", export.cmd_export, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("cancel", disinfection.cmd_cancel))
 
     # Menu buttons are plain text in the user's language.
     app.add_handler(MessageHandler(menu_button("disinfection"), disinfection.cmd_disinfect))
+    app.add_handler(MessageHandler(menu_button("today"), summary.cmd_today))
+    app.add_handler(MessageHandler(menu_button("export"), export.cmd_export))
     app.add_handler(MessageHandler(menu_button("invite"), invites.cmd_invite))
     app.add_handler(MessageHandler(menu_button("me"), account.cmd_me))
     app.add_handler(MessageHandler(menu_button("help"), account.cmd_help))
@@ -97,6 +103,8 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(account.on_language_button, pattern=pattern("lang")))
     app.add_handler(CallbackQueryHandler(invites.on_invite_button, pattern=pattern(invites.PREFIX)))
     app.add_handler(CallbackQueryHandler(groups.on_bind_button, pattern=pattern(groups.PREFIX)))
+    app.add_handler(CallbackQueryHandler(summary.on_summary_button, pattern=pattern("sum")))
+    app.add_handler(CallbackQueryHandler(export.on_export_button, pattern=pattern(export.PREFIX)))
     # Last among buttons: anything no pattern above matched is an expired button.
     app.add_handler(CallbackQueryHandler(on_expired_button))
 

@@ -35,6 +35,8 @@ MENU: list[MenuItem] = [
         N_("🧴 Disinfection"),
         _allowed(Action.DISINFECT_OWN_CLASS, Action.DISINFECT_ANY_CLASS),
     ),
+    MenuItem("today", N_("📊 Today"), _allowed(Action.VIEW_SUMMARY)),
+    MenuItem("export", N_("📁 Ledgers"), _allowed(Action.EXPORT_LEDGERS)),
     MenuItem("invite", N_("➕ Invite"), _allowed(Action.INVITE_STAFF)),
     MenuItem("me", N_("👤 Me"), _any_role),
     MenuItem("help", N_("❓ Help"), _any_role),

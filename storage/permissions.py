@@ -37,6 +37,9 @@ class Action(StrEnum):
     RECEIVE_HYGIENE_ESCALATION = "receive_hygiene_escalation"
     SET_EPIDEMIC_MODE = "set_epidemic_mode"
     RECEIVE_NOTICES = "receive_notices"
+    VIEW_SUMMARY = "view_summary"
+    RECEIVE_DAILY_SUMMARY = "receive_daily_summary"
+    EXPORT_LEDGERS = "export_ledgers"
 
 
 _EVERY_STAFF = {Action.VIEW_STAFF_DATA}
@@ -53,6 +56,9 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.DISINFECT_ANY_CLASS,
             Action.RECEIVE_HYGIENE_ESCALATION,
             Action.SET_EPIDEMIC_MODE,
+            Action.VIEW_SUMMARY,
+            Action.RECEIVE_DAILY_SUMMARY,
+            Action.EXPORT_LEDGERS,
         }
     ),
     Role.HEALTH_TEACHER: frozenset(
@@ -61,6 +67,8 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.DISINFECT_ANY_CLASS,
             Action.RECEIVE_HYGIENE_ESCALATION,
             Action.SET_EPIDEMIC_MODE,
+            Action.VIEW_SUMMARY,
+            Action.EXPORT_LEDGERS,
         }
     ),
     Role.LOGISTICS_LEAD: frozenset(_EVERY_STAFF),

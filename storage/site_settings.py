@@ -31,6 +31,8 @@ class SiteSettings(BaseModel):
     chlorine_min_mg_l: int = 100
     chlorine_max_mg_l: int = 2000
     sample_min_grams: int = 125
+    # The director's daily summary: when (school days; boarding sites every day).
+    summary_time: time = time(17, 30)
     sample_keep_hours: int = 48
 
     @property
