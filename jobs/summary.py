@@ -66,11 +66,10 @@ SITE_SCHEDULERS.append(schedule_summary)
 
 
 async def send_daily_summary(context: CallbackContext[Any, Any, Any, Any]) -> None:
-    """Each director and logistics head gets today's summary and chart, once."""
+    """At the site's summary time on a school day: deliver today's summary."""
     app = context.application
     assert isinstance(app, HouqinApplication) and context.job is not None
     assert isinstance(context.job.data, int)
-    failed = False
     with session_scope(app.engine) as session:
         site = get_site(session=session, site_id=context.job.data)
         if site is None:
@@ -80,9 +79,21 @@ async def send_daily_summary(context: CallbackContext[Any, Any, Any, Any]) -> No
         at = datetime.combine(day, get_site_settings(site).summary_time, ZoneInfo(site.timezone))
         if now < at or not is_summary_day(session=session, site=site, day=day):
             return
-        summary = build_summary(session=session, site=site, day=day, now=now)
+    if not await deliver_summary(app, site.id or 0, day):
+        retry_later(context)
+
+
+async def deliver_summary(app: HouqinApplication, site_id: int, day: date) -> bool:
+    """Each director and logistics head gets the day's summary and chart, once; False when
+    a send failed for a passing reason (the caller tries again later)."""
+    failed = False
+    with session_scope(app.engine) as session:
+        site = get_site(session=session, site_id=site_id)
+        if site is None:
+            return True
+        summary = build_summary(session=session, site=site, day=day, now=app.clock())
         people = list_people_with_action(
-            session=session, site_id=site.id or 0, action=Action.RECEIVE_DAILY_SUMMARY
+            session=session, site_id=site_id, action=Action.RECEIVE_DAILY_SUMMARY
         )
         charts: dict[str, bytes | None] = {}
         for person in people:
@@ -91,7 +102,7 @@ async def send_daily_summary(context: CallbackContext[Any, Any, Any, Any]) -> No
             outcome = await send_once(
                 app,
                 session,
-                key=f"summary:{site.id}:{day}:{person.id}",
+                key=f"summary:{site_id}:{day}:{person.id}",
                 chat_id=person.telegram_user_id,
                 text=views.summary_text(_, language, summary),
                 reply_markup=views.summary_keyboard(_, summary),
@@ -104,12 +115,11 @@ async def send_daily_summary(context: CallbackContext[Any, Any, Any, Any]) -> No
                 failed |= not await _send_photo_once(
                     app,
                     session,
-                    f"summary-chart:{site.id}:{day}:{person.id}",
+                    f"summary-chart:{site_id}:{day}:{person.id}",
                     person.telegram_user_id,
                     chart,
                 )
-    if failed:
-        retry_later(context)
+    return not failed
 
 
 async def _charts(

@@ -14,11 +14,12 @@ from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from storage.disinfection import DisinfectionRecord, Method
 from storage.disinfection_status import State, disinfection_status, responsible_people
-from storage.models import Site
+from storage.models import Membership, Person, Site
+from storage.permissions import Role
 from storage.site_settings import get_site_settings
 from storage.sites import list_class_areas, list_classes
 
@@ -78,12 +79,22 @@ def disinfection_section(
     for person, areas in responsible.values():
         for area_status in areas:
             asked.setdefault(area_status.area.id or 0, []).append(person.display_name)
+    # A class with no caregiver or teacher yet: the caregiver lead answers for it.
+    leads = tuple(
+        p.display_name
+        for p in list_people_with_role(
+            session=session, site_id=site.id or 0, role=Role.CAREGIVER_LEAD
+        )
+    )
     return DisinfectionSection(
         done=status.done_count,
         expected=len(status.areas),
         missing=[
             MissingRoom(
-                a.class_name, a.area.kind, a.area.name, tuple(sorted(asked.get(a.area.id or 0, [])))
+                a.class_name,
+                a.area.kind,
+                a.area.name,
+                tuple(sorted(asked.get(a.area.id or 0, []))) or leads,
             )
             for a in status.pending
         ],
@@ -187,3 +198,13 @@ def week_summary(*, session: Session, site: Site, start: date, end: date) -> Wee
 def is_summary_day(*, session: Session, site: Site, day: date) -> bool:
     """School days get a summary; boarding sites every day."""
     return site.boarding or _weekday(day)
+
+
+def list_people_with_role(*, session: Session, site_id: int, role: Role) -> list[Person]:
+    query = (
+        select(Person)
+        .join(Membership, col(Membership.person_id) == col(Person.id))
+        .where(Membership.site_id == site_id, Membership.role == role, col(Membership.active))
+        .order_by(col(Person.id))
+    )
+    return list(session.exec(query))

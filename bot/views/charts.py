@@ -56,11 +56,11 @@ def line_chart(title: str, days: Sequence[date], series: Sequence[Series]) -> by
             values = [
                 float("nan") if v is None else v * (100 if item.percent else 1) for v in item.values
             ]
-            axis.plot(labels, values, marker="o", label=item.label)
+            axis.plot(range(len(labels)), values, marker="o", label=item.label)
         left.set_ylim(0, 105)
         left.set_ylabel("%")
         left.set_title(title)
-        left.tick_params(axis="x", labelrotation=45)
+        left.set_xticks(range(len(labels)), labels, rotation=45)
         handles = [h for axis in (left, right) if axis is not None for h in axis.get_lines()]
         left.legend(handles=handles, loc="lower left", fontsize="small")
         figure.tight_layout()
@@ -75,11 +75,11 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[float]) -> byt
     family = cjk_font()
     with plt.rc_context({"font.family": family}):
         figure, axis = plt.subplots(figsize=(8, 4), dpi=100)
-        axis.bar(list(labels), [v * 100 for v in values], color="#4c8bf5")
+        axis.bar(range(len(labels)), [v * 100 for v in values], color="#4c8bf5")
         axis.set_ylim(0, 105)
         axis.set_ylabel("%")
         axis.set_title(title)
-        axis.tick_params(axis="x", labelrotation=30)
+        axis.set_xticks(range(len(labels)), list(labels), rotation=30)
         figure.tight_layout()
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png")
