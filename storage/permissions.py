@@ -37,6 +37,7 @@ class Action(StrEnum):
     RECEIVE_HYGIENE_ESCALATION = "receive_hygiene_escalation"
     SET_EPIDEMIC_MODE = "set_epidemic_mode"
     RECEIVE_NOTICES = "receive_notices"
+    MANAGE_MEMBERS = "manage_members"
 
 
 _EVERY_STAFF = {Action.VIEW_STAFF_DATA}
@@ -53,6 +54,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.DISINFECT_ANY_CLASS,
             Action.RECEIVE_HYGIENE_ESCALATION,
             Action.SET_EPIDEMIC_MODE,
+            Action.MANAGE_MEMBERS,
         }
     ),
     Role.HEALTH_TEACHER: frozenset(
