@@ -59,7 +59,9 @@ def member_list(
     arrows = []
     if page > 0:
         arrows.append(
-            InlineKeyboardButton(_("‹ Previous"), callback_data=pack(PREFIX, "l", site_id, page - 1))
+            InlineKeyboardButton(
+                _("‹ Previous"), callback_data=pack(PREFIX, "l", site_id, page - 1)
+            )
         )
     if page < pages - 1:
         arrows.append(
