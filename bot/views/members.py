@@ -83,7 +83,9 @@ def member_card(
     text = "\n".join(
         [
             member_label(_, member),
-            _("Member since {day}").format(day=format_day(joined.astimezone(zone), language)),
+            _("Member since {day}").format(
+                day=format_day(joined.astimezone(zone).date(), language)
+            ),
         ]
     )
     mid = member.id
