@@ -11,8 +11,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callbacks import pack
 from bot.i18n import N_, Translate, format_clock, format_day
 from bot.keyboards import inline_keyboard
-from storage.repairs import TicketError
 from storage.repairs_models import UNFIXED, Category, Status, Ticket, TicketEvent, TicketKind
+from storage.repairs_rules import TicketError
 
 PREFIX = "rp"
 

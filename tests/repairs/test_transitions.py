@@ -10,24 +10,20 @@ import pytest
 from sqlmodel import Session
 
 from storage.permissions import Role
-from storage.repairs import (
-    TRANSITIONS,
-    Actor,
-    TicketError,
+from storage.repairs import confirm_draft, create_draft, due_time
+from storage.repairs_models import Status, Ticket, TicketKind
+from storage.repairs_rules import TRANSITIONS, Actor, TicketError
+from storage.repairs_steps import (
     accept,
     assign,
     cancel,
     cannot_fix,
     complete,
-    confirm_draft,
-    create_draft,
-    due_time,
     reject,
     reopen,
     start,
     verify,
 )
-from storage.repairs_models import Status, Ticket, TicketKind
 from tests.repairs.setup import (
     CAREGIVER,
     HEALTH_TEACHER,
