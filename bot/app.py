@@ -20,7 +20,8 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-import jobs.disinfection  # noqa: F401  (registers its site scheduler)
+import jobs.disinfection  # registers its site scheduler
+import jobs.repairs_deadlines  # noqa: F401  (registers its site scheduler)
 from bot.callbacks import pattern
 from bot.commands import publish_commands
 from bot.config import Settings
