@@ -20,7 +20,8 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-import jobs.disinfection
+import jobs.disinfection  # registers its site scheduler
+import jobs.repairs_deadlines  # registers its site scheduler
 import jobs.summary  # noqa: F401  (registers its site scheduler)
 from bot.callbacks import pattern
 from bot.commands import publish_commands
@@ -29,7 +30,7 @@ from bot.context import BotContext, HouqinApplication
 from bot.errors import on_error, on_expired_button
 from bot.menu import menu_button
 from bot.persistence import SQLPersistence
-from handlers import account, export, groups, invites, onboarding, summary
+from handlers import account, export, groups, invites, members, onboarding, summary
 from handlers.disinfection import conversation as disinfection
 from handlers.disinfection import epidemic
 from jobs.schedule import start_rescans
@@ -81,6 +82,7 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("lang", account.cmd_lang, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("invite", invites.cmd_invite, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("invites", invites.cmd_invites, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("members", members.cmd_members, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("bind", groups.cmd_bind))
     app.add_handler(CommandHandler("unbind", groups.cmd_unbind))
     app.add_handler(
@@ -97,6 +99,7 @@ def register_handlers(app: Application) -> None:
     app.add_handler(MessageHandler(menu_button("today"), summary.cmd_today))
     app.add_handler(MessageHandler(menu_button("export"), export.cmd_export))
     app.add_handler(MessageHandler(menu_button("invite"), invites.cmd_invite))
+    app.add_handler(MessageHandler(menu_button("members"), members.cmd_members))
     app.add_handler(MessageHandler(menu_button("me"), account.cmd_me))
     app.add_handler(MessageHandler(menu_button("help"), account.cmd_help))
 
@@ -105,6 +108,9 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(groups.on_bind_button, pattern=pattern(groups.PREFIX)))
     app.add_handler(CallbackQueryHandler(summary.on_summary_button, pattern=pattern("sum")))
     app.add_handler(CallbackQueryHandler(export.on_export_button, pattern=pattern(export.PREFIX)))
+    app.add_handler(
+        CallbackQueryHandler(members.on_members_button, pattern=pattern(members.PREFIX))
+    )
     # Last among buttons: anything no pattern above matched is an expired button.
     app.add_handler(CallbackQueryHandler(on_expired_button))
 

@@ -38,6 +38,7 @@ MENU: list[MenuItem] = [
     MenuItem("today", N_("📊 Today"), _allowed(Action.VIEW_SUMMARY)),
     MenuItem("export", N_("📁 Ledgers"), _allowed(Action.EXPORT_LEDGERS)),
     MenuItem("invite", N_("➕ Invite"), _allowed(Action.INVITE_STAFF)),
+    MenuItem("members", N_("👥 Members"), _allowed(Action.MANAGE_MEMBERS)),
     MenuItem("me", N_("👤 Me"), _any_role),
     MenuItem("help", N_("❓ Help"), _any_role),
 ]
