@@ -1,3 +1,3 @@
 """Import every module that defines tables, so the metadata is complete."""
 
-from storage import disinfection, models  # noqa: F401
+from storage import calendar_models, disinfection, models  # noqa: F401

@@ -37,9 +37,13 @@ class Action(StrEnum):
     RECEIVE_HYGIENE_ESCALATION = "receive_hygiene_escalation"
     SET_EPIDEMIC_MODE = "set_epidemic_mode"
     RECEIVE_NOTICES = "receive_notices"
+    VIEW_TASKS = "view_tasks"
+    MANAGE_CALENDAR = "manage_calendar"
+    IMPORT_PLAN = "import_plan"
+    RECEIVE_TASK_ESCALATION = "receive_task_escalation"
 
 
-_EVERY_STAFF = {Action.VIEW_STAFF_DATA}
+_EVERY_STAFF = {Action.VIEW_STAFF_DATA, Action.VIEW_TASKS}
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     # Escalations go to the health teacher and logistics head; the director gets the summary.
@@ -53,6 +57,8 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.DISINFECT_ANY_CLASS,
             Action.RECEIVE_HYGIENE_ESCALATION,
             Action.SET_EPIDEMIC_MODE,
+            Action.MANAGE_CALENDAR,
+            Action.IMPORT_PLAN,
         }
     ),
     Role.HEALTH_TEACHER: frozenset(

@@ -32,6 +32,9 @@ class SiteSettings(BaseModel):
     chlorine_max_mg_l: int = 2000
     sample_min_grams: int = 125
     sample_keep_hours: int = 48
+    # Safety calendar: when the day's task reminders go out; the evacuation target.
+    calendar_reminder_time: time = time(8, 0)
+    evacuation_target_seconds: int = Field(default=120, ge=30, le=1800)
 
     @property
     def rounds_today(self) -> int:

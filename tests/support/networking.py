@@ -61,6 +61,8 @@ class OfflineRequest(BaseRequest):
     next_message_id: int = 100
     # Answers to return instead of success, by method: tests use this for Telegram errors.
     failures: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
+    # Files users sent, by file id: served by getFile and the file download URL.
+    files: dict[str, bytes] = field(default_factory=dict)
 
     async def initialize(self) -> None:
         return None
@@ -83,6 +85,8 @@ class OfflineRequest(BaseRequest):
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
+        if "/file/bot" in url:
+            return 200, self.files[api_method]
         params = dict(request_data.parameters) if request_data else {}
         if api_method in self.failures:
             status, body = self.failures[api_method]
@@ -102,6 +106,11 @@ class OfflineRequest(BaseRequest):
             return self.message(params, self.next_message_id)
         if method in {"editMessageText", "editMessageReplyMarkup", "editMessageCaption"}:
             return self.message(params, int(params.get("message_id", 0)))
+        if method == "getFile":
+            file_id = str(params["file_id"])
+            size = len(self.files.get(file_id, b""))
+            return {"file_id": file_id, "file_unique_id": file_id, "file_size": size,
+                    "file_path": f"documents/{file_id}"}  # fmt: skip
         if method == "getChatMember":
             return {"status": "administrator", "user": BOT_USER, "can_be_edited": False}
         return True
