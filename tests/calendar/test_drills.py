@@ -34,7 +34,7 @@ async def test_the_gap_shows_the_days_left_in_the_quarter(telegram: Telegram, db
     calls = await telegram.send(DIRECTOR, "📅 工作日历")
 
     assert "❗ 本季度疏散演练未完成，剩余12天" in calls[-1].text
-    assert "🔔 12月31日 (周四) 疏散演练 · 分管后勤园长" in calls[-1].text
+    assert "🔔 12月31日（周四） 疏散演练 · 分管后勤园长" in calls[-1].text
 
 
 async def test_a_drill_taking_2_35_is_recorded_and_flagged(telegram: Telegram, db: Session) -> None:

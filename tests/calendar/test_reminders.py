@@ -44,7 +44,7 @@ async def test_reminded_at_lead_time_and_on_the_due_day_each_once(
 
     assert about(early, HEALTH_TEACHER.id) == []
     [first] = about(lead, HEALTH_TEACHER.id)
-    assert first.text.startswith("📅 即将到期：园舍安全检查（11月25日 (周三)截止）")
+    assert first.text.startswith("📅 即将到期：园舍安全检查 · 11月25日（周三）截止")
     assert (
         "✅ 已完成",
         f"cal:v1:d:{occurrences(db, rules(db, site)['safety_inspection'])[0].id}",
@@ -74,7 +74,7 @@ async def test_done_with_a_tap_then_a_note_and_a_photo(telegram: Telegram, db: S
     assert occurrence.status == TaskStatus.DONE and occurrence.late is False
     assert occurrence.note == "东侧楼梯扶手松动，已报修" and len(occurrence.photos) == 1
     card = [c for c in telegram.request.calls if "月工作" in c.text][-1]
-    assert "✅ 11月25日 (周三) 园舍安全检查 · 保健老师" in card.text
+    assert "✅ 11月25日（周三） 园舍安全检查 · 保健老师" in card.text
 
 
 async def test_someone_else_cannot_complete_it(telegram: Telegram, db: Session) -> None:
@@ -105,7 +105,7 @@ async def test_an_overdue_task_escalates_to_the_director_once_even_after_a_resta
     next_day = await morning(restarted, site.id or 0, "2026-11-27 08:00")
 
     [escalation] = about(first, DIRECTOR.id)
-    assert escalation.text.startswith("⚠️ 阳光幼儿园 · 11月25日 (周三)到期未完成：园舍安全检查")
+    assert escalation.text.startswith("⚠️ 阳光幼儿园 · 11月25日（周三）到期未完成：园舍安全检查")
     assert "负责人：周敏" in escalation.text
     assert about(second + caught_up + next_day, DIRECTOR.id) == []
     assert about(first, HEALTH_TEACHER.id) == []  # the escalation goes to the director
@@ -118,5 +118,5 @@ async def test_the_month_card_in_the_staff_group(telegram: Telegram, db: Session
 
     [card] = about(calls, STAFF_GROUP.id, "月工作")
     assert card.text.startswith("📅 阳光幼儿园 · 2026年11月工作 · 已完成 0/")
-    assert "⚠️ 11月25日 (周三) 园舍安全检查 · 保健老师" in card.text
+    assert "⚠️ 11月25日（周三） 园舍安全检查 · 保健老师" in card.text
     assert "❗ 本季度疏散演练未完成，剩余35天" in card.text

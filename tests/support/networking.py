@@ -19,6 +19,8 @@ BOT_USER = {
     "supports_inline_queries": False,
 }
 TOKEN = "7000000001:TEST-token-not-real"
+# What a downloaded photo contains: the JPEG start-of-image marker and a little data.
+FAKE_JPEG = b"\xff\xd8\xff\xe0" + b"offline-photo" + b"\xff\xd9"
 
 
 @dataclass
@@ -85,8 +87,9 @@ class OfflineRequest(BaseRequest):
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
-        if "/file/bot" in url:
-            return 200, self.files[api_method]
+        if "/file/bot" in url:  # a download of a file that getFile gave the path of
+            self.calls.append(Call("download", {"url": url}, None))
+            return 200, self.files.get(api_method, FAKE_JPEG)
         params = dict(request_data.parameters) if request_data else {}
         if api_method in self.failures:
             status, body = self.failures[api_method]
@@ -107,10 +110,16 @@ class OfflineRequest(BaseRequest):
         if method in {"editMessageText", "editMessageReplyMarkup", "editMessageCaption"}:
             return self.message(params, int(params.get("message_id", 0)))
         if method == "getFile":
-            file_id = str(params["file_id"])
-            size = len(self.files.get(file_id, b""))
-            return {"file_id": file_id, "file_unique_id": file_id, "file_size": size,
-                    "file_path": f"documents/{file_id}"}  # fmt: skip
+            file_id = str(params.get("file_id", ""))
+            if file_id in self.files:  # a document a test user sent
+                return {"file_id": file_id, "file_unique_id": file_id,
+                        "file_size": len(self.files[file_id]), "file_path": f"documents/{file_id}"}  # fmt: skip
+            return {
+                "file_id": file_id,
+                "file_unique_id": f"u-{file_id}"[:32],
+                "file_size": len(FAKE_JPEG),
+                "file_path": f"photos/{file_id}.jpg",
+            }
         if method == "getChatMember":
             return {"status": "administrator", "user": BOT_USER, "can_be_edited": False}
         return True

@@ -1,7 +1,7 @@
 """safety calendar: task rules, their occurrences, drill records; existing sites get the defaults
 
 Revision ID: 0009
-Revises: 0002
+Revises: 0005
 Create Date: 2026-11-26 13:41:50.047772
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import storage.types
 
 revision: str = "0009"
-down_revision: str | None = "0002"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
