@@ -38,7 +38,8 @@ RECURRENCE_LABELS = {
     Recurrence.TERM: N_("every term"),
 }
 NOT_FOUND = N_("This task no longer exists.")
-MAX_LISTED = 12  # tasks with a button in one list; the rest are counted
+MAX_LISTED = 12  # tasks with a button in one list
+MAX_LINES = 30  # task lines in one message (Telegram takes 4096 characters at most)
 
 
 def who(_: Translate, task: Task, person_name: str | None = None) -> str:
@@ -49,7 +50,8 @@ def who(_: Translate, task: Task, person_name: str | None = None) -> str:
 
 def task_line(_: Translate, language: str, task: Task, state: TaskStatus) -> str:
     """⚠️ 11月25日 (周三) 园舍安全检查 · 保健老师"""
-    line = f"{ICONS[state]} {format_day(task.occurrence.due_date, language)} {task.rule.title}"
+    title = task.rule.title if len(task.rule.title) <= 60 else task.rule.title[:59] + "…"
+    line = f"{ICONS[state]} {format_day(task.occurrence.due_date, language)} {title}"
     return f"{line} · {who(_, task)}"
 
 
@@ -115,7 +117,7 @@ def task_list(
     lines += [f"❗ {gap_text(_, gap)}" for gap in gaps]
     if not tasks:
         lines.append(_("Nothing due this week. 👍"))
-    lines += [task_line(_, language, task, state) for task, state in tasks]
+    lines += capped(_, [task_line(_, language, task, state) for task, state in tasks])
     open_tasks = [t for t, s in tasks if s not in (TaskStatus.DONE, TaskStatus.SKIPPED)]
     # Drills first: they carry the compliance gaps.
     open_tasks.sort(key=lambda t: t.rule.kind != TaskKind.DRILL)
@@ -153,9 +155,20 @@ def month_card(
         key=lambda pair: (order[pair[1]], pair[0].occurrence.due_date),
     )
     lines = [head, *(f"❗ {gap_text(_, gap)}" for gap in gaps)]
-    lines += [task_line(_, language, t, s) for t, s in pending]
-    lines += [task_line(_, language, t, s) for t, s in tasks if s not in order]
+    lines += capped(
+        _,
+        [task_line(_, language, t, s) for t, s in pending]
+        + [task_line(_, language, t, s) for t, s in tasks if s not in order],
+    )
     return "\n".join(lines)
+
+
+def capped(_: Translate, lines: list[str]) -> list[str]:
+    """At most MAX_LINES lines, then how many more there are."""
+    if len(lines) <= MAX_LINES:
+        return lines
+    more = len(lines) - MAX_LINES + 1
+    return [*lines[: MAX_LINES - 1], _("… and {n} more").format(n=more)]
 
 
 def done_text(_: Translate, task: Task, late: bool) -> str:

@@ -40,6 +40,7 @@ async def start(update: Update, context: BotContext, task: Task) -> int:
 
 
 async def step_type(update: Update, context: BotContext, args: list[str]) -> int:
+    DrillType(args[1])  # an unknown type is an expired button (ValueError), checked first
     if await load_checked(update, context, args[0]) is None:
         return END
     assert update.callback_query is not None and context.user_data is not None

@@ -201,8 +201,11 @@ async def on_skip_reason(update: Update, context: BotContext) -> int:
     try:
         skip_task(session=context.db, task=task, person_id=context.person.id,
                   reason=message.text or "", now=context.app.clock())  # fmt: skip
-    except TaskError:
-        await reply(update, context._("Please type the reason in a few words (or /cancel)."))
+    except TaskError as error:
+        if error.code == "note_too_long":
+            await reply(update, note_error(context, error))
+        else:
+            await reply(update, context._("Please type the reason in a few words (or /cancel)."))
         return ASK_SKIP_REASON
     (context.user_data or {}).pop(PENDING, None)
     await reply(update, context._("➖ Skipped: {title}.").format(title=task.rule.title))
