@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -11,7 +12,7 @@ from bot.i18n import N_, Translate, format_day
 from bot.keyboards import inline_keyboard
 from bot.labels import role_label
 from storage.calendar import Task
-from storage.calendar_models import DrillType, Recurrence, TaskKind, TaskStatus
+from storage.calendar_models import DrillRecord, DrillType, Recurrence, TaskKind, TaskStatus
 from storage.drills import Gap
 
 PREFIX = "cal"
@@ -109,12 +110,16 @@ def task_list(
     tasks: list[tuple[Task, TaskStatus]],
     gaps: list[Gap],
     manager: bool,
+    drill_line: str | None = None,
+    drill_id: int | None = None,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """/tasks: overdue first, then this week's; a button for each open one."""
     lines = [_("📅 Your tasks: overdue and this week")]
     if manager:
         lines[0] = _("📅 Tasks of the site: overdue and this week")
     lines += [f"❗ {gap_text(_, gap)}" for gap in gaps]
+    if drill_line:
+        lines.append(drill_line)
     if not tasks:
         lines.append(_("Nothing due this week. 👍"))
     lines += capped(_, [task_line(_, language, task, state) for task, state in tasks])
@@ -126,6 +131,10 @@ def task_list(
                               callback_data=pack(PREFIX, "d", t.id))]
         for t in open_tasks[:MAX_LISTED]
     ]  # fmt: skip
+    if drill_id is not None:
+        rows.append(
+            [InlineKeyboardButton(_("📷 Drill photos"), callback_data=pack(PREFIX, "dp", drill_id))]
+        )
     if manager:
         rows.append(
             [
@@ -169,6 +178,21 @@ def capped(_: Translate, lines: list[str]) -> list[str]:
         return lines
     more = len(lines) - MAX_LINES + 1
     return [*lines[: MAX_LINES - 1], _("… and {n} more").format(n=more)]
+
+
+def last_drill(_: Translate, language: str, record: DrillRecord, zone: ZoneInfo) -> str:
+    """🚨 上次演练：10月31日（周六） 疏散 · 用时 2:35 ⚠️ · 照片 1 张"""
+    parts = [_(DRILL_LABELS.get(DrillType(record.drill_type), DRILL_LABELS[DrillType.OTHER]))]
+    if record.evacuation_seconds is not None:
+        seconds = record.evacuation_seconds
+        parts.append(
+            _("took {m}:{s:02d}").format(m=seconds // 60, s=seconds % 60)
+            + (" ⚠️" if record.slow else "")
+        )
+    if record.photos:
+        parts.append(_("{n} photo(s)").format(n=len(record.photos)))
+    day = format_day(record.held_at.astimezone(zone).date(), language)
+    return _("🚨 Last drill: {day} {what}").format(day=day, what=" · ".join(parts))
 
 
 def done_text(_: Translate, task: Task, late: bool) -> str:

@@ -28,6 +28,7 @@ _STEPS: dict[str, Step] = {
     "d": tasks.step_done,
     "s": tasks.step_skip,
     "t": drill.step_type,
+    "dp": tasks.step_drill_photos,
     "rr": rules.step_rule,
     "ra": rules.step_rule,
     "rl": rules.step_rule,

@@ -60,6 +60,11 @@ async def test_a_drill_taking_2_35_is_recorded_and_flagged(telegram: Telegram, d
     db.refresh(task)
     assert task.status == TaskStatus.DONE and task.details == {"drill_record": record.id}
 
+    listing = (await telegram.send(DIRECTOR, "/tasks"))[-1]
+    photos = await telegram.press(DIRECTOR, listing, "📷 演练照片")
+    assert "🚨 上次演练：12月19日（周六） 疏散 · 用时 2:35 ⚠️ · 照片 1 张" in listing.text
+    assert [c.params["photo"] for c in photos if c.method == "sendPhoto"] == record.photos
+
 
 def _site_of(db: Session):  # type: ignore[no-untyped-def]
     from storage.sites import list_sites
