@@ -75,6 +75,7 @@ def _site_of(db: Session):  # type: ignore[no-untyped-def]
 async def test_impossible_evacuation_times_are_asked_again(telegram: Telegram, db: Session) -> None:
     _site, picker = await _open_drill(telegram, db)
     await telegram.press(LOGISTICS_HEAD, picker[-1], "疏散")
+    many = await telegram.send(LOGISTICS_HEAD, "很多")
     await telegram.send(LOGISTICS_HEAD, "100")
     await telegram.send(LOGISTICS_HEAD, "12")
 
@@ -83,6 +84,7 @@ async def test_impossible_evacuation_times_are_asked_again(telegram: Telegram, d
     fast = await telegram.send(LOGISTICS_HEAD, "1分40秒")
     await telegram.send(LOGISTICS_HEAD, "无")
 
+    assert texts(many) == ["请输入 0 到 5000 之间的整数。"]
     refusal = "请输入 5 秒到 30 分钟之间的时间，例如 2:35 或 155。"
     assert texts(negative) == [refusal] and texts(hours) == [refusal]
     assert texts(fast) == ["发现了哪些问题？请输入，没有请输入「无」："]

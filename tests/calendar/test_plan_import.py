@@ -9,15 +9,9 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from storage.plan_dates import default_first_year, due_date, past_months
 from storage.plan_files import PlanFileError, read_plan_file
-from storage.plan_import import (
-    default_first_year,
-    due_date,
-    guess_role,
-    month_heading,
-    parse_plan,
-    past_months,
-)
+from storage.plan_import import guess_role, month_heading, parse_plan
 
 PLANS = Path(__file__).parent / "plans"
 
