@@ -22,6 +22,7 @@ from storage.types import utcnow
 
 REASONS = {
     "before_months": "before the first month",
+    "after_months": "after the months ended",
     "heading": "heading",
     "section": "section heading",
     "prose": "prose",

@@ -34,7 +34,19 @@ _MARKERS = [
 _BULLET = re.compile(r"^[•·●○■□◆◇▪►\-–—*]+\s*")
 # Where a marker may begin inside a line: at the start or after a sentence or a pause.
 _BOUNDARY = "。；;，,:： \t"
-_SUB_HEADING_ENDS = ("方面", "工作", "管理", "安全", "卫生", "教育", "保健", "后勤", "膳食", "安排")
+_SUB_HEADING_ENDS = (
+    "方面",
+    "工作",
+    "管理",
+    "安全",
+    "卫生",
+    "教育",
+    "保健",
+    "后勤",
+    "膳食",
+    "安排",
+    "周",
+)
 _SECTION_WORDS = ("措施", "要求", "目标", "思想", "保障", "总结", "说明", "附件", "指导")
 _PROSE_STARTS = ("备注", "注：", "注:", "说明", "附：", "附:", "以上", "总之", "特别提醒")
 _SPLIT = re.compile(r"[；;]")
@@ -108,7 +120,7 @@ class PlanItem:
 class SkippedLine:
     line: int
     text: str
-    reason: str  # "before_months", "heading", "section", "prose"
+    reason: str  # "before_months", "after_months", "heading", "section", "prose"
 
 
 @dataclass
@@ -279,7 +291,8 @@ def parse_plan(text: str) -> ParsedPlan:
             plan.skipped.append(SkippedLine(number, line, "section"))
             continue
         if month is None:
-            plan.skipped.append(SkippedLine(number, line, "before_months"))
+            reason = "after_months" if plan.months else "before_months"
+            plan.skipped.append(SkippedLine(number, line, reason))
             continue
         items, reason = _items_of(line)
         if reason is not None:

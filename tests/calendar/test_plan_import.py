@@ -49,6 +49,14 @@ EXPECTED: dict[str, dict[int, list[str]]] = {
         5: ["幼儿视力筛查", "食堂卫生检查", "更换饮水机滤芯"],
         6: ["夏季防暑及食品安全宣传", "组织幼儿体检", "学期卫生保健工作总结"],
     },
+    # Items separated by spaces only, week sub-headings, bullets, a paragraph of prose in a
+    # month (left out), and 六、七月份 (June and July together: due by the end of July).
+    "monthly_calendar_odd.txt": {
+        3: ["开学安全大检查", "食堂餐具消毒检查", "召开家长会", "更换教室灯管", "检查消防通道", "清理仓库杂物"],
+        4: ["春季传染病防控", "组织一次地震疏散演练"],
+        5: ["检查空调"],
+        7: ["期末工作总结"],
+    },
 }  # fmt: skip
 
 
