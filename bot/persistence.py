@@ -5,6 +5,7 @@ Only small JSON values live here (ids, chosen options), never ORM objects.
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -44,7 +45,9 @@ class SQLPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, A
         where = (kind, name, key)
         if self._stored.get(where) == value:  # unchanged, or empty and never stored
             return
-        self._stored[where] = value
+        # A copy: PTB hands over the live dict, and a later change made in place must still
+        # compare as a change.
+        self._stored[where] = copy.deepcopy(value)
         with Session(self.engine) as session:
             row = session.exec(
                 select(ConversationState).where(
