@@ -160,6 +160,11 @@ async def on_problems(update: Update, context: BotContext) -> int:
     return DRILL_PHOTOS
 
 
+async def on_text_instead_of_photo(update: Update, context: BotContext) -> int:
+    await reply(update, context._("Send photos of the drill now; /skip to finish."))
+    return DRILL_PHOTOS
+
+
 async def on_photo(update: Update, context: BotContext) -> int:
     pending = _pending(context)
     message = update.effective_message
