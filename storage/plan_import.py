@@ -291,8 +291,8 @@ def parse_plan(text: str) -> ParsedPlan:
             plan.skipped.append(SkippedLine(number, line, "section"))
             continue
         if month is None:
-            reason = "after_months" if plan.months else "before_months"
-            plan.skipped.append(SkippedLine(number, line, reason))
+            outside = "after_months" if plan.months else "before_months"
+            plan.skipped.append(SkippedLine(number, line, outside))
             continue
         items, reason = _items_of(line)
         if reason is not None:
