@@ -61,9 +61,9 @@ def mark_done(*, connection: Connection, update_id: int, now: datetime | None = 
             index_elements=[TABLE.c.update_id],
             set_={"done_at": statement.excluded.done_at},
             where=TABLE.c.done_at.is_(None),
-        )
+        ).returning(TABLE.c.update_id)
     )
-    return bool(result.rowcount)
+    return result.first() is not None
 
 
 def is_done(*, engine: Engine, update_id: int) -> bool:
