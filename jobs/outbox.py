@@ -15,6 +15,7 @@ import logging
 import os
 import secrets
 import socket
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum, StrEnum
@@ -22,6 +23,7 @@ from typing import Any
 
 import httpx
 from sqlmodel import Session
+from telegram import Message
 from telegram.error import Forbidden, NetworkError, TelegramError
 from telegram.ext import Application
 
@@ -116,13 +118,46 @@ async def send_once(
     **kwargs: Any,
 ) -> Outcome:
     """Send unless this key was sent before; never raises, so one failure stops no one else."""
+    return await _deliver(
+        session, key, chat_id, kind, lambda: app.bot.send_message(chat_id, text, **kwargs)
+    )
+
+
+async def send_photo_once(
+    app: Application[Any, Any, Any, Any, Any, Any],
+    session: Session,
+    *,
+    key: str,
+    chat_id: int,
+    photo: str,
+    caption: str,
+    kind: Kind = Kind.MESSAGE,
+    **kwargs: Any,
+) -> Outcome:
+    """`send_once` for a photo with its caption (a ticket's evidence)."""
+    return await _deliver(
+        session,
+        key,
+        chat_id,
+        kind,
+        lambda: app.bot.send_photo(chat_id, photo, caption=caption, **kwargs),
+    )
+
+
+async def _deliver(
+    session: Session,
+    key: str,
+    chat_id: int,
+    kind: Kind,
+    send: Callable[[], Awaitable[Message]],
+) -> Outcome:
     claim = claim_outbound(
         session=session, key=key, chat_id=chat_id, kind=kind, owner=OWNER, lease=LEASE
     )
     if claim is None:
         return Outcome.DONE_BEFORE
     try:
-        message = await app.bot.send_message(chat_id, text, **kwargs)
+        message = await send()
     except Forbidden as error:
         # Blocked by the user or removed from the group: retrying cannot help.
         log.warning("Cannot deliver %s to %s: %s", key, chat_id, error)
