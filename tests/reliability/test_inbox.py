@@ -164,7 +164,7 @@ async def test_the_conversation_state_is_stored_with_the_update_that_changed_it(
     second.set_local_time("2026-11-23 10:00")
     typed = await second.send(caregiver, "500")
 
-    assert "含氯消毒液 500mg/L" in typed[-1].text
+    assert "含氯消毒液 500 mg/L" in typed[-1].text
     assert [r.concentration_mg_l for r in records(db)] == [500]
 
 
