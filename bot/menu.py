@@ -37,6 +37,7 @@ MENU: list[MenuItem] = [
     ),
     MenuItem("today", N_("📊 Today"), _allowed(Action.VIEW_SUMMARY)),
     MenuItem("export", N_("📁 Ledgers"), _allowed(Action.EXPORT_LEDGERS)),
+    MenuItem("calendar", N_("📅 Work calendar"), _allowed(Action.VIEW_TASKS)),
     MenuItem("invite", N_("➕ Invite"), _allowed(Action.INVITE_STAFF)),
     MenuItem("members", N_("👥 Members"), _allowed(Action.MANAGE_MEMBERS)),
     MenuItem("me", N_("👤 Me"), _any_role),
