@@ -130,7 +130,7 @@ async def test_no_summary_before_its_time_or_on_a_weekend(telegram: Telegram, db
     early = await telegram.run_job(f"summary-daily:{k.site.id}")
     telegram.set_local_time("2026-11-28 17:30")  # Saturday
     weekend = await telegram.run_job(f"summary-daily:{k.site.id}")
-    assert not to(early, DIRECTOR.id) and not to(weekend, DIRECTOR.id)
+    assert not summaries(to(early, DIRECTOR.id)) and not summaries(to(weekend, DIRECTOR.id))
 
 
 async def test_today_on_demand_for_managers_only(telegram: Telegram, db: Session) -> None:
