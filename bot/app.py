@@ -32,6 +32,9 @@ from bot.persistence import SQLPersistence
 from handlers import account, groups, invites, onboarding
 from handlers.disinfection import conversation as disinfection
 from handlers.disinfection import epidemic
+from handlers.repairs import conversation as repairs
+from handlers.repairs import group as repairs_group
+from handlers.repairs import lists as repairs_lists
 from jobs.schedule import start_rescans
 from storage.db import make_engine
 
@@ -74,6 +77,8 @@ def build_application(
 def register_handlers(app: Application) -> None:
     # The conversation first: while it waits for typed input, that text is its answer.
     app.add_handler(disinfection.conversation())
+    # Repairs' conversation: its states take typed answers and photos before anything below.
+    app.add_handler(repairs.conversation())
     # Commands next: "/cancel" and "/start" must win over any text handler.
     app.add_handler(CommandHandler("start", onboarding.cmd_start, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("help", account.cmd_help))
@@ -87,6 +92,8 @@ def register_handlers(app: Application) -> None:
         CommandHandler("disinfect", disinfection.cmd_disinfect, filters.ChatType.PRIVATE)
     )
     app.add_handler(CommandHandler("epidemic", epidemic.cmd_epidemic))
+    app.add_handler(CommandHandler("tickets", repairs_lists.cmd_tickets, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("ticket", repairs_lists.cmd_ticket, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("cancel", disinfection.cmd_cancel))
 
     # Menu buttons are plain text in the user's language.
@@ -102,6 +109,8 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(on_expired_button))
 
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, groups.on_group_migrated))
+    # Only messages starting with 报修 / #报修 / repair; other group chat is never answered.
+    app.add_handler(MessageHandler(repairs.group_report_filter(), repairs_group.on_group_report))
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.PHOTO, disinfection.on_photo))
     app.add_error_handler(on_error)
 

@@ -35,6 +35,8 @@ MENU: list[MenuItem] = [
         N_("🧴 Disinfection"),
         _allowed(Action.DISINFECT_OWN_CLASS, Action.DISINFECT_ANY_CLASS),
     ),
+    MenuItem("repair", N_("🔧 Repair"), _allowed(Action.REPORT_REPAIR)),
+    MenuItem("hazard", N_("⚠️ Hazard"), _allowed(Action.REPORT_REPAIR)),
     MenuItem("invite", N_("➕ Invite"), _allowed(Action.INVITE_STAFF)),
     MenuItem("me", N_("👤 Me"), _any_role),
     MenuItem("help", N_("❓ Help"), _any_role),

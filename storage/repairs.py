@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
-from storage.models import Site
+from storage.models import SchoolClass, Site
 from storage.repairs_models import (
     Category,
     PhotoStage,
@@ -232,3 +232,22 @@ def mark_escalated(*, session: Session, ticket: Ticket, level: int) -> None:
     )
     session.commit()
     set_committed_value(ticket, "escalation_level", level)
+
+
+def withdraw_draft(*, session: Session, ticket: Ticket, actor: Actor, now: datetime) -> Ticket:
+    """The author drops a draft they do not want to submit."""
+    if actor.person_id != ticket.reporter_id:
+        raise TicketError("not_author")
+    if ticket.status != Status.DRAFT:
+        raise TicketError("bad_transition", action="cancel", status=ticket.status)
+    return transition(session, ticket, "cancel", actor.person_id, now, closed_at=now)
+
+
+def place_names(*, session: Session, site: Site) -> list[str]:
+    """What reporters pick from: the site's classes, then its other places."""
+    classes = session.exec(
+        select(SchoolClass.name)
+        .where(SchoolClass.site_id == site.id, col(SchoolClass.active))
+        .order_by(col(SchoolClass.position), col(SchoolClass.id))
+    ).all()
+    return [*classes, *get_site_settings(site).repair_places]

@@ -39,6 +39,8 @@ class SiteSettings(BaseModel):
     repair_verify_hours: int = Field(default=24, ge=1, le=168)
     # Still open this long after the first escalation: the director is told.
     repair_director_hours: int = Field(default=24, ge=1, le=168)
+    # Places offered as buttons when reporting, besides the classes (names as staff say them).
+    repair_places: list[str] = ["厨房", "走廊", "卫生间", "操场", "门卫室", "办公室", "楼梯"]
 
     @property
     def rounds_today(self) -> int:
