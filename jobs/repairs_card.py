@@ -44,7 +44,9 @@ async def refresh_card(app: HouqinApplication, site_id: int) -> None:
             return
         now = app.clock()
         day = now.astimezone(ZoneInfo(site.timezone)).date()
-        tickets = list_open(session=session, site_id=site_id, now=now, size=views.CARD_LINES)
+        tickets = list_open(session=session, site_id=site_id, now=now, size=views.CARD_LINES)[
+            : views.CARD_LINES
+        ]
         total = count_open(session=session, site_id=site_id)
         _ = translator(site.language)
         text = views.card(_, site.language, format_day(day, site.language), tickets, total, now)

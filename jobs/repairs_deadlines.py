@@ -35,14 +35,15 @@ LEAD, DIRECTOR = 1, 2
 
 
 def schedule_repairs(app: HouqinApplication, site: Site) -> None:
-    """The deadline check every few minutes (a restart runs it at once) and the morning card."""
+    """The deadline check every few minutes (after a restart too: nothing is lost, since each
+    run looks at everything overdue) and the morning card."""
     replace_job(
         app,
         f"repairs-deadlines:{site.id}",
         method="run_repeating",
         callback=check_repair_deadlines,
         interval=CHECK_SECONDS,
-        first=1,
+        first=CHECK_SECONDS,
         data=site.id,
     )
     replace_job(

@@ -48,13 +48,14 @@ def _overdue_first(now: datetime) -> object:
 def list_open(
     *, session: Session, site_id: int, now: datetime, page: int = 0, size: int = PAGE_SIZE
 ) -> list[Ticket]:
-    """A site's open tickets, overdue first, then by due time."""
+    """A site's open tickets, overdue first, then by due time (one more than a page, so
+    the caller knows whether there is a next page)."""
     query = (
         select(Ticket)
         .where(Ticket.site_id == site_id, col(Ticket.status).in_(OPEN))
         .order_by(_overdue_first(now), col(Ticket.due_at), col(Ticket.id))  # type: ignore[arg-type]
         .offset(page * size)
-        .limit(size)
+        .limit(size + 1)
     )
     return list(session.exec(query))
 
@@ -67,7 +68,7 @@ def count_open(*, session: Session, site_id: int) -> int:
 def list_mine(
     *, session: Session, person_id: int, now: datetime, page: int = 0, size: int = PAGE_SIZE
 ) -> list[Ticket]:
-    """Open tickets the person reported or is fixing, overdue first."""
+    """Open tickets the person reported or is fixing, overdue first (one more than a page)."""
     mine = or_(col(Ticket.reporter_id) == person_id, col(Ticket.assignee_id) == person_id)
     query = (
         select(Ticket)

@@ -11,7 +11,7 @@ from telegram.ext import ConversationHandler
 from bot.context import BotContext
 from bot.parsing import parse_id
 from bot.views import repairs as views
-from handlers.common import reply
+from handlers.common import refusal_text, reply
 from storage.models import Site
 from storage.people import sites_where_allowed
 from storage.permissions import Action
@@ -54,7 +54,11 @@ def report_site(context: BotContext) -> Site | None:
 
 async def answer_error(update: Update, context: BotContext, error: TicketError) -> int:
     """A refused step: a toast for a button, a message for typed input."""
-    text = views.error_text(context._, error)
+    action = error.detail.get("action")
+    if error.code == "not_allowed" and isinstance(action, Action):
+        text = refusal_text(context, action)  # names who may
+    else:
+        text = views.error_text(context._, error)
     if update.callback_query is not None:
         await update.callback_query.answer(text, show_alert=True)
     else:

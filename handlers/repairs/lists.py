@@ -39,9 +39,7 @@ def _page(context: BotContext, page: int) -> tuple[str, InlineKeyboardMarkup | N
     everyone = actor is not None and actor.can(Action.VIEW_ALL_TICKETS)
     now = context.app.clock()
     if everyone:
-        found = list_open(
-            session=context.db, site_id=site.id or 0, now=now, page=page, size=PAGE_SIZE + 1
-        )
+        found = list_open(session=context.db, site_id=site.id or 0, now=now, page=page)
     else:
         found = list_mine(session=context.db, person_id=person.id, now=now, page=page)
     more = len(found) > PAGE_SIZE
