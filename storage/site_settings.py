@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import time
 from functools import lru_cache
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -49,7 +50,12 @@ class SiteSettings(BaseModel):
 
 def get_site_settings(site: Site) -> SiteSettings:
     """The site's validated settings (shared and read-only; change them with model_copy)."""
-    return _parse(json.dumps(site.settings or {}, sort_keys=True))
+    return parse_settings(site.settings)
+
+
+def parse_settings(raw: dict[str, Any] | None) -> SiteSettings:
+    """The validated settings of a raw ``Site.settings`` value read without the ORM."""
+    return _parse(json.dumps(raw or {}, sort_keys=True))
 
 
 @lru_cache(maxsize=256)

@@ -10,7 +10,6 @@ from bot.views import repairs_forms as forms
 from handlers.common import refuse, reply
 from handlers.repairs.common import actor_at, answer_error, edit, ticket_for, toast
 from jobs.repairs import after_ticket_opened
-from storage.groups import get_group
 from storage.models import GroupPurpose
 from storage.permissions import Action
 from storage.repairs import (
@@ -22,10 +21,10 @@ from storage.repairs import (
 )
 from storage.repairs_guess import guess
 from storage.repairs_models import Category, Status, Ticket
-from storage.repairs_queries import list_photos
+from storage.repairs_queries import list_photos, load_report_target
 from storage.repairs_rules import Actor, TicketError
-from storage.site_settings import get_site_settings
-from storage.sites import get_site, list_classes
+from storage.site_settings import parse_settings
+from storage.sites import get_site
 
 
 async def on_group_report(update: Update, context: BotContext) -> None:
@@ -33,25 +32,22 @@ async def on_group_report(update: Update, context: BotContext) -> None:
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
         return
-    group = get_group(session=context.db, chat_id=chat.id)
-    if group is None or group.purpose != GroupPurpose.STAFF:
+    target = load_report_target(session=context.db, chat_id=chat.id)
+    if target is None or target.purpose != GroupPurpose.STAFF:
         return  # only a bound staff group takes reports; elsewhere it is ordinary chat
-    actor = actor_at(context, group.site_id)
+    actor = actor_at(context, target.site_id)
     if actor is None or not actor.can(Action.REPORT_REPAIR):
         await refuse(update, context, Action.REPORT_REPAIR)
         return
     if message.document is not None or message.video is not None:
         await reply(update, context._("Please send it as a photo, not as a file."))
         return
-    site = get_site(session=context.db, site_id=group.site_id)
-    assert site is not None
-    classes = [c.name for c in list_classes(session=context.db, site_id=group.site_id)]
-    places = get_site_settings(site).repair_places
-    guessed = guess(message.text or message.caption or "", classes, places)
+    places = parse_settings(target.settings).repair_places
+    guessed = guess(message.text or message.caption or "", target.class_names, places)
     try:
         ticket = create_draft(
             session=context.db,
-            site_id=group.site_id,
+            site_id=target.site_id,
             reporter_id=actor.person_id,
             description=guessed.description,
             location=guessed.location,
