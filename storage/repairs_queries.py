@@ -191,3 +191,14 @@ def names_of(*, session: Session, person_ids: Sequence[int | None]) -> dict[int,
         return {}
     query = select(Person.id, Person.display_name).where(col(Person.id).in_(ids))
     return {pid: name for pid, name in session.exec(query) if pid is not None}
+
+
+def tickets_with_missing_files(*, session: Session, site_id: int) -> list[Ticket]:
+    """Tickets with a photo whose file could not be downloaded yet (Telegram was down)."""
+    query = (
+        select(Ticket)
+        .join(TicketPhoto, col(TicketPhoto.ticket_id) == col(Ticket.id))
+        .where(Ticket.site_id == site_id, col(TicketPhoto.path).is_(None))
+        .distinct()
+    )
+    return list(session.exec(query))

@@ -113,3 +113,28 @@ async def test_not_fixed_reopens_with_the_reason_and_tells_the_assignee(
     assert "#2026-0001" in to_worker.text and "原因：还在滴水" in to_worker.text
     assert "▶️ 开始" in [label for label, _ in to_worker.buttons()]
     assert history(db, ticket)[-1] == ("reject", "done", "reopened")
+
+
+async def test_the_author_corrects_the_guess_before_submitting(
+    telegram: Telegram, db: Session
+) -> None:
+    make_kindergarten(db)
+    telegram.set_local_time("2026-11-26 10:00")
+    draft = (await telegram.send(CAREGIVER, "repair: 门卫室的灯不亮", chat=STAFF_GROUP))[-1]
+    assert "地点：门卫室" in draft.text and "类别：电路" in draft.text
+
+    places = (await telegram.press(CAREGIVER, draft, "改地点"))[-1]
+    moved = (await telegram.press(CAREGIVER, places, "中一班"))[-1]
+    kinds = (await telegram.press(CAREGIVER, moved, "改类别"))[-1]
+    fixed = (await telegram.press(CAREGIVER, kinds, "教学设备"))[-1]
+    urgent = (await telegram.press(CAREGIVER, fixed, "紧急"))[-1]
+
+    assert "地点：中一班" in urgent.text and "类别：教学设备 · 🔴 紧急" in urgent.text
+    await telegram.press(CAREGIVER, urgent, "提交")
+    [ticket] = tickets(db)
+    assert (ticket.location, ticket.category, ticket.urgency, ticket.description) == (
+        "中一班",
+        "av",
+        "urgent",
+        "灯不亮",
+    )
