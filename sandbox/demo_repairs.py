@@ -68,6 +68,12 @@ def _seed(session: Session, site: Site) -> None:
         actor=Actor(other, frozenset({Role.CAREGIVER})),
         now=now - timedelta(days=2),
     )
+    _seed_open(session, site, caregiver, teacher, fixer)
+
+
+def _seed_open(session: Session, site: Site, caregiver: int, teacher: int, fixer: Actor) -> None:
+    now = utcnow()
+    common: dict[str, Any] = {"session": session, "site_id": site.id or 0}
     # Urgent and reported six hours ago: overdue; the next deadline check escalates it.
     open_ticket(
         **common,

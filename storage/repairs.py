@@ -71,8 +71,6 @@ def _draft_values(
         raise TicketError("bad_urgency")
     return {
         "site_id": site_id,
-        "year": None,
-        "number": None,
         "kind": str(kind),
         "category": str(category),
         "location": location.strip()[:100],
@@ -81,13 +79,6 @@ def _draft_values(
         "urgency": str(urgency),
         "status": str(Status.DRAFT),
         "reporter_id": reporter_id,
-        "assignee_id": None,
-        "fixed_by_id": None,
-        "due_at": None,
-        "done_at": None,
-        "closed_at": None,
-        "reason": None,
-        "done_note": None,
         "escalation_level": 0,
         "source_chat_id": source_chat_id,
         "created_at": now,
@@ -144,32 +135,35 @@ def create_draft(
         source_chat_id=source_chat_id,
         zone_id=zone_id,
     )
+    ticket_id = _insert_draft(session, values, photo_file_ids)
+    return Ticket(id=ticket_id, **values)
+
+
+def _insert_draft(session: Session, values: dict[str, Any], photo_file_ids: Sequence[str]) -> int:
     connection = session.connection()
-    ticket_id = connection.execute(_INSERT_TICKET, values).scalar_one()
+    ticket_id: int = connection.execute(_INSERT_TICKET, values).scalar_one()
+    now = values["created_at"]
     photos = [
         {
             "ticket_id": ticket_id,
             "stage": str(PhotoStage.BEFORE),
-            "file_id": f[:200],
-            "path": None,
+            "file_id": file_id[:200],
             "created_at": now,
         }
-        for f in list(photo_file_ids)[:MAX_PHOTOS]
+        for file_id in list(photo_file_ids)[:MAX_PHOTOS]
     ]
     if photos:
         connection.execute(_INSERT_PHOTO, photos)
     event = {
         "ticket_id": ticket_id,
         "at": now,
-        "person_id": reporter_id,
+        "person_id": values["reporter_id"],
         "action": "draft",
-        "from_status": None,
         "to_status": str(Status.DRAFT),
-        "note": None,
     }
     connection.execute(_INSERT_EVENT, event)
     session.commit()
-    return Ticket(id=ticket_id, **values)
+    return ticket_id
 
 
 def open_ticket(*, session: Session, now: datetime, **fields: Any) -> Ticket:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
@@ -100,3 +100,17 @@ def remember(context: BotContext, **values: Any) -> None:
 def forget(context: BotContext) -> None:
     if context.user_data is not None:
         context.user_data.pop(PENDING, None)
+
+
+async def ask_privately(
+    update: Update, context: BotContext, text: str, markup: object = None
+) -> bool:
+    """Ask in private chat (a tap in a group continues there); False if we cannot."""
+    user = update.effective_user
+    assert user is not None
+    try:
+        await context.bot.send_message(user.id, text, reply_markup=markup)  # type: ignore[arg-type]
+    except Forbidden:
+        await toast(update, context._("Please open a private chat with me and send /start first."))
+        return False
+    return True

@@ -22,7 +22,7 @@ from bot.errors import on_expired_button
 from bot.menu import any_menu_button, menu_button
 from bot.views import repairs as views
 from handlers.common import reply
-from handlers.repairs import group, lists, report, work
+from handlers.repairs import check, group, lists, report, work
 from handlers.repairs.common import (
     AFTER_PHOTO,
     DESCRIPTION,
@@ -96,7 +96,7 @@ def conversation() -> ConversationHandler[BotContext]:
             PHOTO: [MessageHandler(anything, report.on_report_photo)],
             NOTE: [MessageHandler(typed, work.on_note_text)],
             AFTER_PHOTO: [MessageHandler(anything, work.on_after_photo)],
-            REASON: [MessageHandler(typed, work.on_reason_text)],
+            REASON: [MessageHandler(typed, check.on_reason_text)],
         },
         fallbacks=[CommandHandler("cancel", cmd_cancel)],
         name="repairs",

@@ -6,7 +6,6 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.error import Forbidden
 
 from bot.context import BotContext
 from bot.i18n import N_
@@ -14,12 +13,13 @@ from bot.keyboards import in_rows, inline_keyboard
 from bot.views import repairs as views
 from bot.views import repairs_forms as forms
 from handlers.common import reply
+from handlers.repairs import check
 from handlers.repairs.common import (
     AFTER_PHOTO,
     END,
     NOTE,
-    REASON,
     answer_error,
+    ask_privately,
     edit,
     forget,
     pending,
@@ -31,7 +31,7 @@ from jobs.repairs import after_ticket_done, notify_person
 from jobs.repairs_card import request_card_refresh
 from storage.permissions import Action
 from storage.repairs import MAX_DESCRIPTION
-from storage.repairs_models import Status, Ticket, TicketKind
+from storage.repairs_models import Ticket, TicketKind
 from storage.repairs_queries import list_maintenance, names_of
 from storage.repairs_rules import (
     TRANSITIONS,
@@ -44,22 +44,10 @@ from storage.repairs_rules import (
 from storage.repairs_steps import (
     accept,
     assign,
-    cancel,
-    cannot_fix,
     complete,
-    may_verify,
-    reject,
     start,
-    verify,
 )
 from storage.sites import get_site
-
-# What each typed reason is for, and who hears about it.
-REASON_PROMPTS = {
-    "cf": N_("Why can it not be fixed (e.g. needs a purchase, an outside contractor)?"),
-    "no": N_("What is still wrong?"),
-    "cx": N_("Why is it cancelled?"),
-}
 
 
 async def on_work_button(update: Update, context: BotContext, step: str, args: list[str]) -> int:
@@ -90,9 +78,9 @@ async def on_work_button(update: Update, context: BotContext, step: str, args: l
         elif step == "fin":
             return await _ask_note(update, context, ticket, actor)
         elif step == "ok":
-            return await _verified(update, context, ticket, actor)
+            return await check.verified(update, context, ticket, actor)
         else:
-            return await _ask_reason(update, context, ticket, actor, step)
+            return await check.ask_reason(update, context, ticket, actor, step)
     except TicketError as error:
         return await answer_error(update, context, error)
     await toast(update, context._(views.STATUS_LABELS[ticket.status]))
@@ -124,24 +112,12 @@ async def _show_workers(update: Update, context: BotContext, ticket: Ticket) -> 
     return END
 
 
-async def _private(update: Update, context: BotContext, text: str, markup: object = None) -> bool:
-    """Ask in private chat (a tap in a group continues there); False if we cannot."""
-    user = update.effective_user
-    assert user is not None
-    try:
-        await context.bot.send_message(user.id, text, reply_markup=markup)  # type: ignore[arg-type]
-    except Forbidden:
-        await toast(update, context._("Please open a private chat with me and send /start first."))
-        return False
-    return True
-
-
 async def _ask_note(update: Update, context: BotContext, ticket: Ticket, actor: Actor) -> int:
     need_assignee(ticket, actor)
     if ticket.status not in TRANSITIONS["complete"][0]:
         raise TicketError("bad_transition", status=ticket.status)
     remember(context, flow="complete", ticket=ticket.id)
-    asked = await _private(
+    asked = await ask_privately(
         update,
         context,
         context._("✅ {code}: what did you do? Type a short note:").format(code=ticket.code),
@@ -218,87 +194,4 @@ async def _complete(update: Update, context: BotContext, photos: list[str]) -> i
         ),
     )
     await after_ticket_done(context.app, ticket.id or 0)
-    return END
-
-
-async def _verified(update: Update, context: BotContext, ticket: Ticket, actor: Actor) -> int:
-    verify(session=context.db, ticket=ticket, actor=actor, now=context.app.clock())
-    await toast(update, context._("Thank you!"))
-    await edit(update, context._("✅ {code} verified. Thank you!").format(code=ticket.code))
-    await notify_person(
-        context.app,
-        ticket.id or 0,
-        ticket.fixed_by_id,
-        "verified",
-        N_("👍 {code} was checked and is fixed."),
-    )
-    return END
-
-
-async def _ask_reason(
-    update: Update, context: BotContext, ticket: Ticket, actor: Actor, step: str
-) -> int:
-    if step not in REASON_PROMPTS:
-        raise TicketError("changed")
-    # Refuse before asking: only who may take this step is asked for a reason.
-    if step == "no" and (ticket.status != Status.DONE or not may_verify(ticket, actor)):
-        raise TicketError(
-            "not_verifier" if ticket.status == Status.DONE else "bad_transition",
-            status=ticket.status,
-        )
-    if (
-        step == "cf"
-        and ticket.assignee_id != actor.person_id
-        and not actor.can(Action.ASSIGN_REPAIR)
-    ):
-        raise TicketError("not_assignee")
-    remember(context, flow="reason", step=step, ticket=ticket.id)
-    text = context._(REASON_PROMPTS[step]) + f" ({ticket.code})"
-    asked = await _private(update, context, text)
-    await toast(update, context._("I asked you in our private chat.") if asked else None)
-    return REASON if asked else END
-
-
-async def on_reason_text(update: Update, context: BotContext) -> int:
-    data = pending(context)
-    message = update.effective_message
-    found = (
-        ticket_for(context, str(data.get("ticket", ""))) if data.get("flow") == "reason" else None
-    )
-    if found is None or message is None:
-        return END
-    ticket, actor = found
-    step, now, text = str(data["step"]), context.app.clock(), message.text or ""
-    try:
-        if step == "cf":
-            cannot_fix(session=context.db, ticket=ticket, actor=actor, reason=text, now=now)
-            await notify_person(
-                context.app,
-                ticket.id or 0,
-                ticket.reporter_id,
-                "cannot",
-                N_("🚫 {code} cannot be fixed for now."),
-            )
-        elif step == "no":
-            reject(session=context.db, ticket=ticket, actor=actor, reason=text, now=now)
-            await notify_person(
-                context.app,
-                ticket.id or 0,
-                ticket.assignee_id,
-                "reopened",
-                N_("❌ {code} is not fixed yet and was reopened."),
-            )
-        else:
-            cancel(session=context.db, ticket=ticket, actor=actor, reason=text, now=now)
-    except TicketError as error:
-        await answer_error(update, context, error)
-        return REASON if error.code in {"empty_text", "too_long"} else END
-    forget(context)
-    await reply(
-        update,
-        context._("{code}: {status}.").format(
-            code=ticket.code, status=context._(views.STATUS_LABELS[ticket.status])
-        ),
-    )
-    request_card_refresh(context.app, ticket.site_id)
     return END
