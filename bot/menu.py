@@ -37,7 +37,9 @@ MENU: list[MenuItem] = [
     ),
     MenuItem("repair", N_("🔧 Repair"), _allowed(Action.REPORT_REPAIR)),
     MenuItem("hazard", N_("⚠️ Hazard"), _allowed(Action.REPORT_REPAIR)),
+    MenuItem("calendar", N_("📅 Work calendar"), _allowed(Action.VIEW_TASKS)),
     MenuItem("invite", N_("➕ Invite"), _allowed(Action.INVITE_STAFF)),
+    MenuItem("members", N_("👥 Members"), _allowed(Action.MANAGE_MEMBERS)),
     MenuItem("me", N_("👤 Me"), _any_role),
     MenuItem("help", N_("❓ Help"), _any_role),
 ]

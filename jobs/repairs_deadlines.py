@@ -17,7 +17,7 @@ from telegram.ext import CallbackContext
 from bot.context import HouqinApplication
 from bot.i18n import translator
 from bot.views import repairs as views
-from jobs.outbox import Outcome, send_once
+from jobs.outbox import Kind, Outcome, send_once
 from jobs.repairs import download_photos, lead_side
 from jobs.repairs_card import refresh_card
 from jobs.schedule import SITE_SCHEDULERS, replace_job
@@ -138,6 +138,7 @@ async def _send_escalation(
         chat_id=person.telegram_user_id,
         text=text,
         reply_markup=markup,
+        kind=Kind.ESCALATION,
     )
 
 
@@ -170,4 +171,5 @@ async def _hand_unanswered_checks(app: HouqinApplication, session: Session, site
                 chat_id=person.telegram_user_id,
                 text=text,
                 reply_markup=views.verify_buttons(_, ticket),
+                kind=Kind.ESCALATION,
             )

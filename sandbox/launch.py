@@ -20,6 +20,7 @@ from bot.commands import publish_commands
 from bot.config import Settings
 from bot.context import HouqinApplication
 from jobs.schedule import start_rescans
+from sandbox.demo_calendar import DRILL_PHOTO, seed_demo_calendar
 from sandbox.demo_repairs import seed_demo_tickets, show_demo_tickets
 from sandbox.server import SandboxServer
 from sandbox.state import Chat, User
@@ -69,6 +70,8 @@ class Demo:
     people: dict[int, User] = field(default_factory=dict)
     staff_group: Chat | None = None
     maintenance_group: Chat | None = None
+    # The photo of last month's drill, as the emulator stores it (see sandbox.demo_calendar).
+    drill_photo: str = ""
 
 
 def seed_demo_world(users: UserApi) -> Demo:
@@ -85,6 +88,7 @@ def seed_demo_world(users: UserApi) -> Demo:
     demo.maintenance_group = users.create_group(
         f"{SITE_NAME} 维修群", maintenance, creator=director, privacy=False
     )
+    demo.drill_photo = users.world.files.add(DRILL_PHOTO, kind="photo").file_id
     return demo
 
 
@@ -128,6 +132,7 @@ def seed_demo_database(engine: Engine, demo: Demo) -> str:
                 title=chat.title or "",
                 person_id=None,
             )
+        seed_demo_calendar(session, site, demo.drill_photo)
         invite = create_invite(
             session=session,
             site_id=site.id,
@@ -172,12 +177,14 @@ async def stop_bot(app: HouqinApplication) -> None:
 
 def show_todays_boards(app: HouqinApplication) -> None:
     """Post today's cards now, so a demo at any hour has something to look at."""
+    from jobs.calendar import request_card_refresh
     from jobs.disinfection import request_board_refresh
     from storage.disinfection import local_today
 
     with session_scope(app.engine) as session:
         for site in list_sites(session=session):
             request_board_refresh(app, site.id or 0, local_today(site, app.clock()))
+            request_card_refresh(app, site.id or 0)  # the calendar's month card
 
 
 async def run_sandbox(settings: Settings, *, host: str = "127.0.0.1", port: int = 8088) -> None:

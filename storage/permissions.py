@@ -37,15 +37,20 @@ class Action(StrEnum):
     RECEIVE_HYGIENE_ESCALATION = "receive_hygiene_escalation"
     SET_EPIDEMIC_MODE = "set_epidemic_mode"
     RECEIVE_NOTICES = "receive_notices"
+    MANAGE_MEMBERS = "manage_members"
     REPORT_REPAIR = "report_repair"
     ACCEPT_REPAIR = "accept_repair"
     ASSIGN_REPAIR = "assign_repair"
     VERIFY_HAZARD = "verify_hazard"
     VIEW_ALL_TICKETS = "view_all_tickets"
     RECEIVE_REPAIR_ESCALATION = "receive_repair_escalation"
+    VIEW_TASKS = "view_tasks"
+    MANAGE_CALENDAR = "manage_calendar"
+    IMPORT_PLAN = "import_plan"
+    RECEIVE_TASK_ESCALATION = "receive_task_escalation"
 
 
-_EVERY_STAFF = {Action.VIEW_STAFF_DATA, Action.REPORT_REPAIR}
+_EVERY_STAFF = {Action.VIEW_STAFF_DATA, Action.REPORT_REPAIR, Action.VIEW_TASKS}
 # Repairs: the logistics lead assigns and verifies, maintenance accepts and completes.
 _REPAIR_LEAD = {
     Action.ASSIGN_REPAIR,
@@ -74,8 +79,11 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.DISINFECT_ANY_CLASS,
             Action.RECEIVE_HYGIENE_ESCALATION,
             Action.SET_EPIDEMIC_MODE,
+            Action.MANAGE_MEMBERS,
             Action.ASSIGN_REPAIR,
             Action.VIEW_ALL_TICKETS,
+            Action.MANAGE_CALENDAR,
+            Action.IMPORT_PLAN,
         }
     ),
     Role.HEALTH_TEACHER: frozenset(

@@ -42,6 +42,9 @@ class SiteSettings(BaseModel):
     repair_director_hours: int = Field(default=24, ge=1, le=168)
     # Places offered as buttons when reporting, besides the classes (names as staff say them).
     repair_places: list[str] = ["厨房", "走廊", "卫生间", "操场", "门卫室", "办公室", "楼梯"]
+    # Safety calendar: when the day's task reminders go out; the evacuation target.
+    calendar_reminder_time: time = time(8, 0)
+    evacuation_target_seconds: int = Field(default=120, ge=30, le=1800)
 
     @property
     def rounds_today(self) -> int:

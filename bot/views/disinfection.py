@@ -10,8 +10,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callbacks import pack
 from bot.i18n import N_, Translate, format_clock, format_day
 from bot.labels import METHOD_LABELS, area_label
-from storage.disinfection import LATE_ENTRY_DAYS, DisinfectionError, DisinfectionRecord, Room
-from storage.disinfection_status import AreaStatus, DayStatus, RoundStatus, State
+from storage.disinfection import (
+    LATE_ENTRY_DAYS,
+    DisinfectionError,
+    DisinfectionRecord,
+    Room,
+    planned_round,
+)
+from storage.disinfection_status import AreaStatus
 from storage.site_settings import SiteSettings
 
 PREFIX = "dis"
@@ -55,59 +61,11 @@ def _rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKe
     return [buttons[i : i + width] for i in range(0, len(buttons), width)]
 
 
-def round_text(_: Translate, rs: RoundStatus, zone: ZoneInfo) -> str:
-    record = rs.record
-    if rs.state == State.PENDING or record is None:
-        return "⬜"
-    if rs.state in {State.RUNNING, State.FORGOTTEN}:
-        assert record.started_at is not None
-        mark = "⏳" if rs.state == State.RUNNING else "⚠️"
-        text = (
-            _("UV since {time}") if rs.state == State.RUNNING else _("UV since {time}, not ended")
-        )
-        return f"{mark} {text.format(time=format_clock(record.started_at, zone))} {rs.operator}"
-    moment = record.ended_at or record.created_at
-    late = " " + _("(late entry)") if record.late else ""
-    return f"✅ {format_clock(moment, zone)} {rs.operator} · {method_text(_, record)}{late}"
-
-
 def method_text(_: Translate, record: DisinfectionRecord) -> str:
     label = _(METHOD_LABELS[record.method])
     if record.concentration_mg_l:
-        return f"{label} {record.concentration_mg_l}mg/L"
+        return f"{label} {record.concentration_mg_l} mg/L"
     return label
-
-
-def area_line(_: Translate, status: AreaStatus, zone: ZoneInfo) -> str:
-    name = area_label(_, "", status.area.kind, status.area.name)
-    marks = " ｜ ".join(round_text(_, r, zone) for r in status.rounds)
-    return f"  {name}：{marks}"
-
-
-def board(_: Translate, language: str, status: DayStatus) -> tuple[str, InlineKeyboardMarkup]:
-    """The day's card for the staff group, with a button for every room still to do."""
-    zone = ZoneInfo(status.site.timezone)
-    lines = [
-        _("🧴 Disinfection {day}").format(day=format_day(status.day, language)),
-        _("{site} · due {time} · {rounds} round(s) a day").format(
-            site=status.site.name, time=format_clock(status.deadline, zone), rounds=status.rounds
-        ),
-    ]
-    current_class = None
-    for area_status in status.areas:
-        if area_status.class_name != current_class:
-            current_class = area_status.class_name
-            lines.append(f"【{current_class}】")
-        lines.append(area_line(_, area_status, zone))
-    lines.append(_("Done {done}/{total}").format(done=status.done_count, total=len(status.areas)))
-    buttons = [
-        InlineKeyboardButton(
-            area_label(_, a.class_name, a.area.kind, a.area.name),
-            callback_data=pack(PREFIX, "b", day_code(status.day), a.area.id),
-        )
-        for a in status.pending
-    ]
-    return "\n".join(lines), InlineKeyboardMarkup(_rows(buttons, 2))
 
 
 def room_picker(
@@ -138,13 +96,19 @@ def room_picker(
     )
 
 
+def _round(room: Room) -> tuple[int, ...]:
+    """The round a button records, carried in it: a double tap cannot record the next one."""
+    number = planned_round(room)
+    return (number,) if number is not None else ()
+
+
 def method_picker(
     _: Translate, title: str, room: Room, settings: SiteSettings
 ) -> tuple[str, InlineKeyboardMarkup]:
     buttons = [
         InlineKeyboardButton(
             _(METHOD_LABELS[m]),
-            callback_data=pack(PREFIX, "m", room.area.id, day_code(room.day), m),
+            callback_data=pack(PREFIX, "m", room.area.id, day_code(room.day), m, *_round(room)),
         )
         for m in settings.disinfection_methods
     ]
@@ -155,12 +119,13 @@ def concentration_picker(_: Translate, title: str, room: Room) -> tuple[str, Inl
     area_id, day = room.area.id, room.day
     buttons = [
         InlineKeyboardButton(
-            f"{mg} mg/L", callback_data=pack(PREFIX, "c", area_id, day_code(day), mg)
+            f"{mg} mg/L",
+            callback_data=pack(PREFIX, "c", area_id, day_code(day), mg, *_round(room)),
         )
         for mg in CHLORINE_PRESETS
     ]
     other = InlineKeyboardButton(
-        _("Other…"), callback_data=pack(PREFIX, "o", area_id, day_code(day))
+        _("Other…"), callback_data=pack(PREFIX, "o", area_id, day_code(day), *_round(room))
     )
     return _("{room}: chlorine concentration?").format(room=title), InlineKeyboardMarkup(
         [buttons, [other]]
@@ -171,7 +136,8 @@ def uv_prompt(
     _: Translate, title: str, room: Room, minutes: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     start = InlineKeyboardButton(
-        _("▶️ Start"), callback_data=pack(PREFIX, "u", room.area.id, day_code(room.day))
+        _("▶️ Start"),
+        callback_data=pack(PREFIX, "u", room.area.id, day_code(room.day), *_round(room)),
     )
     text = _(
         "{room}: make sure no child is in the room, switch on the UV lamp, then tap Start. It must run {minutes} minutes."
@@ -205,9 +171,10 @@ def recorded(
     )
     if record.started_at and record.ended_at:
         minutes = int((record.ended_at - record.started_at).total_seconds() // 60)
-        when = (
-            f"{format_clock(record.started_at, zone)}–{format_clock(record.ended_at, zone)} "
-            + _("({minutes} min)").format(minutes=minutes)
+        when = _("{start}–{end} ({minutes} min)").format(
+            start=format_clock(record.started_at, zone),
+            end=format_clock(record.ended_at, zone),
+            minutes=minutes,
         )
     else:
         when = format_clock(record.ended_at or record.created_at, zone)

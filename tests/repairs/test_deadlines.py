@@ -46,7 +46,7 @@ async def test_an_overdue_urgent_ticket_escalates_once_per_level_across_a_restar
     assert to(await telegram.run_job(job), LEAD.id) == []
     telegram.set_local_time("2026-11-26 14:01")
     [escalation] = to(await telegram.run_job(job), LEAD.id)
-    assert escalation.text.startswith("⏰ 超时：#2026-0001 期限 11月26日 (周四) 14:00")
+    assert escalation.text.startswith("⏰ 超时：#2026-0001 期限 11月26日（周四） 14:00")
     assert "👷 指派" in [label for label, _ in escalation.buttons()]
     assert escalations(await telegram.run_job(job)) == []
 

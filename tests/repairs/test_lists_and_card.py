@@ -71,5 +71,5 @@ async def test_the_maintenance_group_card_follows_the_tickets(
         if c.chat_id == MAINTENANCE_GROUP.id and c.text.startswith("🔧 维修工单")
     ]
     assert cards[-1].text == (
-        "🔧 维修工单 · 11月26日 (周四)\n未结 1 · 超时 0\n【待接单】\n🔧 #2026-0001 小一班 · 水龙头漏水"
+        "🔧 维修工单 · 11月26日（周四）\n未结 1 · 超时 0\n【待接单】\n🔧 #2026-0001 小一班 · 水龙头漏水"
     )
