@@ -20,7 +20,9 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-import jobs.disinfection  # noqa: F401  (registers its site scheduler)
+import jobs.disinfection  # noqa: F401  (registers its planner)
+import jobs.deliveries  # noqa: F401  (registers its planner)
+import jobs.samples  # noqa: F401  (registers its planner)
 from bot.callbacks import pattern
 from bot.commands import publish_commands
 from bot.config import Settings
@@ -28,9 +30,11 @@ from bot.context import BotContext, HouqinApplication
 from bot.errors import on_error, on_expired_button
 from bot.menu import menu_button
 from bot.persistence import SQLPersistence
-from handlers import account, groups, invites, onboarding
+from handlers import account, deliveries, groups, invites, onboarding
 from handlers.disinfection import conversation as disinfection
 from handlers.disinfection import epidemic
+from handlers.samples import conversation as samples
+from handlers.samples.entry import cmd_samples
 from jobs.schedule import start_rescans
 from storage.db import make_engine
 
@@ -73,6 +77,9 @@ def build_application(
 def register_handlers(app: Application) -> None:
     # The conversation first: while it waits for typed input, that text is its answer.
     app.add_handler(disinfection.conversation())
+    app.add_handler(samples.conversation())
+    # Entered from its menu button too, so it stands before the plain menu handlers.
+    app.add_handler(deliveries.conversation())
     # Commands next: "/cancel" and "/start" must win over any text handler.
     app.add_handler(CommandHandler("start", onboarding.cmd_start, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("help", account.cmd_help))
@@ -86,10 +93,12 @@ def register_handlers(app: Application) -> None:
         CommandHandler("disinfect", disinfection.cmd_disinfect, filters.ChatType.PRIVATE)
     )
     app.add_handler(CommandHandler("epidemic", epidemic.cmd_epidemic))
+    app.add_handler(CommandHandler("samples", cmd_samples, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("cancel", disinfection.cmd_cancel))
 
     # Menu buttons are plain text in the user's language.
     app.add_handler(MessageHandler(menu_button("disinfection"), disinfection.cmd_disinfect))
+    app.add_handler(MessageHandler(menu_button("samples"), cmd_samples))
     app.add_handler(MessageHandler(menu_button("invite"), invites.cmd_invite))
     app.add_handler(MessageHandler(menu_button("me"), account.cmd_me))
     app.add_handler(MessageHandler(menu_button("help"), account.cmd_help))

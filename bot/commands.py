@@ -28,6 +28,8 @@ COMMANDS: list[Command] = [
     Command("lang", N_("Language: 中文 / English")),
     Command("disinfect", N_("Confirm a disinfection"), action=Action.DISINFECT_OWN_CLASS),
     Command("epidemic", N_("Epidemic mode: on or off"), action=Action.SET_EPIDEMIC_MODE),
+    Command("samples", N_("Log today's food samples"), action=Action.LOG_SAMPLES),
+    Command("delivery", N_("Check in a delivery"), action=Action.CHECK_DELIVERIES),
     Command("invite", N_("Invite staff or parents"), action=Action.INVITE_STAFF),
     Command("invites", N_("Open invitations; withdraw one"), action=Action.INVITE_STAFF),
     Command("bind", N_("Bind this group to the site"), private=False, group=True),

@@ -35,6 +35,8 @@ MENU: list[MenuItem] = [
         N_("🧴 Disinfection"),
         _allowed(Action.DISINFECT_OWN_CLASS, Action.DISINFECT_ANY_CLASS),
     ),
+    MenuItem("samples", N_("🥡 Food samples"), _allowed(Action.LOG_SAMPLES)),
+    MenuItem("deliveries", N_("📦 Deliveries"), _allowed(Action.CHECK_DELIVERIES)),
     MenuItem("invite", N_("➕ Invite"), _allowed(Action.INVITE_STAFF)),
     MenuItem("me", N_("👤 Me"), _any_role),
     MenuItem("help", N_("❓ Help"), _any_role),

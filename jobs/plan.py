@@ -90,7 +90,7 @@ def rebuild(app: HouqinApplication, sites: list[Site]) -> None:
         for item in items:
             if item.due_at > now:
                 _schedule(app, item, (item.due_at - now).total_seconds())
-            elif item.key in settled or now - item.due_at > LOOK_BACK:
+            elif item.key in settled or (item.window is not None and now - item.due_at > LOOK_BACK):
                 continue
             elif item.window is None or now < item.due_at + item.window:
                 _schedule(app, item, 0)  # fell due while down and still useful: once, now

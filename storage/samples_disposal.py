@@ -51,7 +51,7 @@ def dispose(
     if log.state == SampleState.HELD:
         raise SampleError("held")
     if now < log.dispose_due_at:
-        raise SampleError("not_due", left=log.dispose_due_at - now)
+        raise SampleError("not_due", left=log.dispose_due_at - now, due_at=log.dispose_due_at)
     log.state = SampleState.DISPOSED
     log.disposed_by_id, log.disposed_at = person_id, now
     session.add(log)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from storage.meals import site_meals
-from storage.models import Person, Site
+from storage.models import Membership, Person, Site
 from storage.samples_models import SampleDish, SampleLog, SampleState
 from storage.site_settings import MealSetting, get_site_settings
 
@@ -183,3 +183,14 @@ def sample_ledger(
         )
         for log, dish, taken, checked, disposed, witnessed in session.exec(query)
     ]
+
+
+def people_with_role(*, session: Session, site_id: int, role: str) -> list[Person]:
+    """Active people holding a role at a site (e.g. the kitchen, for reminders)."""
+    query = (
+        select(Person)
+        .join(Membership, col(Membership.person_id) == col(Person.id))
+        .where(Membership.site_id == site_id, Membership.role == role, col(Membership.active))
+        .order_by(col(Person.id))
+    )
+    return list({person.id: person for person in session.exec(query)}.values())
