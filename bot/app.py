@@ -20,8 +20,8 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-import jobs.disinfection  # noqa: F401  (registers its planner)
-import jobs.deliveries  # noqa: F401  (registers its planner)
+import jobs.deliveries
+import jobs.disinfection
 import jobs.samples  # noqa: F401  (registers its planner)
 from bot.callbacks import pattern
 from bot.commands import publish_commands

@@ -283,7 +283,7 @@ async def cmd_cancel(update: Update, context: BotContext) -> int:
 
 def conversation() -> ConversationHandler[BotContext]:
     typed = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & ~any_menu_button()
-    buttons = CallbackQueryHandler(on_button, pattern=pattern(views.PREFIX))
+    buttons: Any = CallbackQueryHandler(on_button, pattern=pattern(views.PREFIX))
     warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
     return ConversationHandler(
         entry_points=[

@@ -41,7 +41,6 @@ def _app(context: CallbackContext[Any, Any, Any, Any]) -> HouqinApplication:
 
 
 def plan_samples(session: Session, sites: list[Site], now: datetime) -> Iterator[Planned]:
-    by_id = {site.id: site for site in sites}
     for site in sites:
         yield from _plan_meals(site, now)
         held_at = get_site_settings(site).held_samples_time
@@ -58,7 +57,7 @@ def plan_samples(session: Session, sites: list[Site], now: datetime) -> Iterator
                 "held food samples, daily",
                 end_of_day - moment,
             )
-    for log in kept_samples(session=session, site_ids=by_id):
+    for log in kept_samples(session=session, site_ids=[s.id or 0 for s in sites]):
         yield Planned(
             disposal_key(log),
             "disposal",
@@ -106,10 +105,11 @@ def _plan_meals(site: Site, now: datetime) -> Iterator[Planned]:
 PLANNERS.append(plan_samples)
 
 
-async def _meal_missing(
-    app: HouqinApplication, session: Session, data: Any
+def _meal_missing(
+    app: HouqinApplication, session: Session, data: Any, setting: str
 ) -> tuple[Site, Any, datetime] | None:
-    """The site, meal and its end when that meal is still not logged; None otherwise."""
+    """The site, meal and its end when that meal is still not logged and the reminder's
+    time (`setting` minutes after the end) has come; None otherwise: never early."""
     site_id, day_text, meal_key = data
     site = get_site(session=session, site_id=site_id)
     if site is None:
@@ -119,9 +119,16 @@ async def _meal_missing(
         meal = get_meal(site, meal_key)
     except LookupError:
         return None
+    ended = meal_end_at(site, day, meal)
+    delay = timedelta(minutes=getattr(get_site_settings(site), setting))
+    if app.clock() < ended + delay:
+        return None
     if find_log(session=session, site_id=site_id, day=day, meal=meal_key) is not None:
         return None
-    return site, meal, meal_end_at(site, day, meal)
+    # A site without kitchen staff in the bot does not use samples yet: nobody to chase.
+    if not people_with_role(session=session, site_id=site_id, role=Role.KITCHEN):
+        return None
+    return site, meal, ended
 
 
 async def send_meal_reminder(context: CallbackContext[Any, Any, Any, Any]) -> None:
@@ -129,7 +136,7 @@ async def send_meal_reminder(context: CallbackContext[Any, Any, Any, Any]) -> No
     app = _app(context)
     data = planned_data(context)
     with session_scope(app.engine) as session:
-        missing = await _meal_missing(app, session, data)
+        missing = _meal_missing(app, session, data, "sample_reminder_minutes")
         if missing is None:
             return
         site, meal, ended = missing
@@ -158,7 +165,7 @@ async def send_meal_escalation(context: CallbackContext[Any, Any, Any, Any]) -> 
     app = _app(context)
     data = planned_data(context)
     with session_scope(app.engine) as session:
-        missing = await _meal_missing(app, session, data)
+        missing = _meal_missing(app, session, data, "sample_escalation_minutes")
         if missing is None:
             return
         site, meal, ended = missing

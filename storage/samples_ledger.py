@@ -108,18 +108,6 @@ def kept_samples(*, session: Session, site_ids: Iterable[int]) -> list[SampleLog
     return list(session.exec(query))
 
 
-def logs_between(
-    *, session: Session, site_ids: Iterable[int], start: date, end: date
-) -> list[tuple[int, date, str]]:
-    """(site, day, meal) of the logs of these days: which meals are still to log."""
-    query = select(SampleLog.site_id, SampleLog.day, SampleLog.meal).where(
-        col(SampleLog.site_id).in_(list(site_ids)),
-        col(SampleLog.day) >= start,
-        col(SampleLog.day) <= end,
-    )
-    return [(s, d, m) for s, d, m in session.exec(query)]
-
-
 @dataclass(frozen=True)
 class SampleLedgerRow:
     """One dish of one meal, as the inspectors' ledger lists it."""
@@ -147,7 +135,7 @@ def sample_ledger(
     """Every sampled dish of the days start..end (inclusive), in order."""
     taker, checker, disposer, witness = (aliased(Person) for _ in range(4))
     query = (
-        select(
+        select(  # type: ignore[call-overload]
             SampleLog,
             SampleDish,
             taker.display_name,

@@ -14,6 +14,11 @@ from storage.samples_models import Supplier
 PREFIX = "dlv"
 
 
+def number(value: Decimal) -> str:
+    """20, 2.5 — no trailing zeros, never 2E+1."""
+    return format(value.normalize(), "f")
+
+
 def supplier_picker(
     _: Translate, suppliers: list[Supplier]
 ) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -55,7 +60,7 @@ def ask_storage(
         InlineKeyboardButton(_("❄️ Chilled / frozen"), callback_data=pack(PREFIX, "k", 1)),
     ]
     return _("{name} {quantity} {unit}: how is it kept?").format(
-        name=name, quantity=quantity.normalize(), unit=unit
+        name=name, quantity=number(quantity), unit=unit
     ), inline_keyboard([buttons])
 
 
@@ -90,7 +95,7 @@ def item_done(_: Translate, lines: list[str]) -> tuple[str, InlineKeyboardMarkup
 
 
 def item_line(_: Translate, item: dict[str, str | bool | None]) -> str:
-    parts = [f"{item['name']} {Decimal(str(item['quantity'])).normalize()} {item['unit']}".strip()]
+    parts = [f"{item['name']} {number(Decimal(str(item['quantity'])))} {item['unit']}".strip()]
     if item.get("temperature") is not None:
         parts.append(f"{item['temperature']} °C")
     parts.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -81,3 +82,16 @@ def logs(db: Session) -> list[SampleLog]:
 
 def dishes(db: Session) -> list[SampleDish]:
     return list(db.exec(select(SampleDish).order_by(SampleDish.id)))  # type: ignore[arg-type]
+
+
+async def drain(telegram: Telegram) -> None:
+    """Let the jobs that are due now (catch-ups at start-up) run; no waiting for a time."""
+    assert telegram.app.job_queue is not None
+    for _ in range(200):
+        now = datetime.now(UTC)
+        if not any(j.next_t and j.next_t <= now for j in telegram.app.job_queue.jobs()):
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.01)  # the last one may be finishing its sends
+    if telegram.db is not None:
+        telegram.db.commit()

@@ -24,7 +24,7 @@ FOUR = [("红烧肉", "150"), ("清炒菠菜", "130"), ("米饭", "125"), ("番�
 async def test_lunch_is_logged_checked_reminded_disposed_and_witnessed(
     telegram: Telegram, db: Session
 ) -> None:
-    kitchen = make_kitchen(db)
+    make_kitchen(db)
     telegram.set_local_time("2026-11-23 12:40")
     telegram.schedule()
 

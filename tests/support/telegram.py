@@ -144,7 +144,9 @@ class Telegram:
             if job.name == name or _DAY.sub("", job.name or "") == name
         ]
         assert jobs, f"no job {name!r}: {[j.name for j in self.app.job_queue.jobs()]}"
-        jobs.sort(key=lambda job: (job.name != name, job.next_t or datetime.max.replace(tzinfo=UTC)))
+        jobs.sort(
+            key=lambda job: (job.name != name, job.next_t or datetime.max.replace(tzinfo=UTC))
+        )
         before = len(self.request.calls)
         await jobs[0].run(self.app)
         if self.db is not None:
