@@ -20,9 +20,10 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-import jobs.deliveries
-import jobs.disinfection
-import jobs.samples  # noqa: F401  (registers its planner)
+import jobs.deliveries  # noqa: F401  (each flow registers its planner or scheduler)
+import jobs.disinfection  # noqa: F401
+import jobs.repairs_deadlines  # noqa: F401
+import jobs.samples  # noqa: F401
 from bot.callbacks import pattern
 from bot.commands import publish_commands
 from bot.config import Settings
@@ -30,7 +31,7 @@ from bot.context import BotContext, HouqinApplication
 from bot.errors import on_error, on_expired_button
 from bot.menu import menu_button
 from bot.persistence import SQLPersistence
-from handlers import account, deliveries, groups, invites, onboarding
+from handlers import account, deliveries, groups, invites, members, onboarding
 from handlers.disinfection import conversation as disinfection
 from handlers.disinfection import epidemic
 from handlers.samples import conversation as samples
@@ -87,6 +88,7 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("lang", account.cmd_lang, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("invite", invites.cmd_invite, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("invites", invites.cmd_invites, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("members", members.cmd_members, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("bind", groups.cmd_bind))
     app.add_handler(CommandHandler("unbind", groups.cmd_unbind))
     app.add_handler(
@@ -100,12 +102,16 @@ def register_handlers(app: Application) -> None:
     app.add_handler(MessageHandler(menu_button("disinfection"), disinfection.cmd_disinfect))
     app.add_handler(MessageHandler(menu_button("samples"), cmd_samples))
     app.add_handler(MessageHandler(menu_button("invite"), invites.cmd_invite))
+    app.add_handler(MessageHandler(menu_button("members"), members.cmd_members))
     app.add_handler(MessageHandler(menu_button("me"), account.cmd_me))
     app.add_handler(MessageHandler(menu_button("help"), account.cmd_help))
 
     app.add_handler(CallbackQueryHandler(account.on_language_button, pattern=pattern("lang")))
     app.add_handler(CallbackQueryHandler(invites.on_invite_button, pattern=pattern(invites.PREFIX)))
     app.add_handler(CallbackQueryHandler(groups.on_bind_button, pattern=pattern(groups.PREFIX)))
+    app.add_handler(
+        CallbackQueryHandler(members.on_members_button, pattern=pattern(members.PREFIX))
+    )
     # Last among buttons: anything no pattern above matched is an expired button.
     app.add_handler(CallbackQueryHandler(on_expired_button))
 

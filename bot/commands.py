@@ -32,6 +32,7 @@ COMMANDS: list[Command] = [
     Command("delivery", N_("Check in a delivery"), action=Action.CHECK_DELIVERIES),
     Command("invite", N_("Invite staff or parents"), action=Action.INVITE_STAFF),
     Command("invites", N_("Open invitations; withdraw one"), action=Action.INVITE_STAFF),
+    Command("members", N_("Members: change a role or class, remove"), action=Action.MANAGE_MEMBERS),
     Command("bind", N_("Bind this group to the site"), private=False, group=True),
     Command("unbind", N_("Unbind this group"), private=False, group=True),
     Command("cancel", N_("Cancel the current step")),

@@ -38,6 +38,7 @@ MENU: list[MenuItem] = [
     MenuItem("samples", N_("🥡 Food samples"), _allowed(Action.LOG_SAMPLES)),
     MenuItem("deliveries", N_("📦 Deliveries"), _allowed(Action.CHECK_DELIVERIES)),
     MenuItem("invite", N_("➕ Invite"), _allowed(Action.INVITE_STAFF)),
+    MenuItem("members", N_("👥 Members"), _allowed(Action.MANAGE_MEMBERS)),
     MenuItem("me", N_("👤 Me"), _any_role),
     MenuItem("help", N_("❓ Help"), _any_role),
 ]

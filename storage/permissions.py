@@ -44,18 +44,36 @@ class Action(StrEnum):
     RECEIVE_SAMPLE_ALERTS = "receive_sample_alerts"
     CHECK_DELIVERIES = "check_deliveries"
     RECEIVE_CERTIFICATE_ALERTS = "receive_certificate_alerts"
+    MANAGE_MEMBERS = "manage_members"
+    REPORT_REPAIR = "report_repair"
+    ACCEPT_REPAIR = "accept_repair"
+    ASSIGN_REPAIR = "assign_repair"
+    VERIFY_HAZARD = "verify_hazard"
+    VIEW_ALL_TICKETS = "view_all_tickets"
+    RECEIVE_REPAIR_ESCALATION = "receive_repair_escalation"
 
 
-_EVERY_STAFF = {Action.VIEW_STAFF_DATA}
+_EVERY_STAFF = {Action.VIEW_STAFF_DATA, Action.REPORT_REPAIR}
+# Repairs: the logistics lead assigns and verifies, maintenance accepts and completes.
+_REPAIR_LEAD = {
+    Action.ASSIGN_REPAIR,
+    Action.VERIFY_HAZARD,
+    Action.VIEW_ALL_TICKETS,
+    Action.RECEIVE_REPAIR_ESCALATION,
+}
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
-    # Escalations go to the health teacher and logistics head; the director gets the summary.
+    # Escalations go to the health teacher and logistics head; the director gets the summary
+    # (and a repair still open a day after its first escalation). Fixing is maintenance's.
     Role.DIRECTOR: frozenset(Action)
     - {
         Action.RECEIVE_NOTICES,
         Action.RECEIVE_HYGIENE_ESCALATION,
         Action.RECEIVE_SAMPLE_ALERTS,
         Action.RECEIVE_CERTIFICATE_ALERTS,
+        Action.RECEIVE_REPAIR_ESCALATION,
+        Action.VERIFY_HAZARD,
+        Action.ACCEPT_REPAIR,
     },
     Role.LOGISTICS_HEAD: frozenset(
         _EVERY_STAFF
@@ -66,6 +84,9 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.DISINFECT_ANY_CLASS,
             Action.RECEIVE_HYGIENE_ESCALATION,
             Action.SET_EPIDEMIC_MODE,
+            Action.MANAGE_MEMBERS,
+            Action.ASSIGN_REPAIR,
+            Action.VIEW_ALL_TICKETS,
         }
     ),
     Role.HEALTH_TEACHER: frozenset(
@@ -78,10 +99,14 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.HOLD_SAMPLES,
             Action.RELEASE_SAMPLES,
             Action.RECEIVE_SAMPLE_ALERTS,
+            Action.VERIFY_HAZARD,
+            Action.VIEW_ALL_TICKETS,
         }
     ),
     Role.LOGISTICS_LEAD: frozenset(
-        _EVERY_STAFF | {Action.CHECK_DELIVERIES, Action.RECEIVE_CERTIFICATE_ALERTS}
+        _EVERY_STAFF
+        | _REPAIR_LEAD
+        | {Action.CHECK_DELIVERIES, Action.RECEIVE_CERTIFICATE_ALERTS}
     ),
     Role.CAREGIVER_LEAD: frozenset(_EVERY_STAFF | {Action.DISINFECT_ANY_CLASS}),
     Role.CLASS_TEACHER: frozenset(_EVERY_STAFF | {Action.DISINFECT_OWN_CLASS}),
@@ -95,7 +120,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.CHECK_DELIVERIES,
         }
     ),
-    Role.MAINTENANCE: frozenset(_EVERY_STAFF),
+    Role.MAINTENANCE: frozenset(_EVERY_STAFF | {Action.ACCEPT_REPAIR, Action.VIEW_ALL_TICKETS}),
     Role.GUARD: frozenset(_EVERY_STAFF),
     Role.PARENT: frozenset({Action.RECEIVE_NOTICES}),
 }
