@@ -20,9 +20,9 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-import jobs.deliveries  # noqa: F401  (each flow registers its planner or scheduler)
-import jobs.disinfection  # noqa: F401
-import jobs.repairs_deadlines  # noqa: F401
+import jobs.deliveries
+import jobs.disinfection
+import jobs.repairs_deadlines
 import jobs.samples  # noqa: F401
 from bot.callbacks import pattern
 from bot.commands import publish_commands

@@ -64,7 +64,8 @@ _REPAIR_LEAD = {
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     # Escalations go to the health teacher and logistics head; the director gets the summary
-    # (and a repair still open a day after its first escalation). Fixing is maintenance's.
+    # (and a repair still open a day after its first escalation). Fixing is maintenance's,
+    # taking samples and checking deliveries in the kitchen's.
     Role.DIRECTOR: frozenset(Action)
     - {
         Action.RECEIVE_NOTICES,
@@ -74,6 +75,8 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
         Action.RECEIVE_REPAIR_ESCALATION,
         Action.VERIFY_HAZARD,
         Action.ACCEPT_REPAIR,
+        Action.LOG_SAMPLES,
+        Action.CHECK_DELIVERIES,
     },
     Role.LOGISTICS_HEAD: frozenset(
         _EVERY_STAFF

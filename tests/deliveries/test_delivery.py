@@ -91,7 +91,7 @@ async def test_a_certificate_expiring_within_30_days_is_told_to_the_logistics_le
     second = await telegram.run_job(f"deliveries-certificates:{site}:2026-11-24")
 
     assert texts(to(first, LOGISTICS_LEAD.id)) == [
-        "📄 绿源蔬菜配送：食品经营许可证 将于 12月20日 (周日) 到期，请索取新证。"
+        "📄 绿源蔬菜配送：食品经营许可证 将于 12月20日（周日） 到期，请索取新证。"
     ]
     assert to(second, LOGISTICS_LEAD.id) == []
 
@@ -99,4 +99,4 @@ async def test_a_certificate_expiring_within_30_days_is_told_to_the_logistics_le
 async def test_a_caregiver_cannot_check_deliveries(telegram: Telegram, db: Session) -> None:
     make_kitchen(db)
     refused = texts(await telegram.send(CAREGIVER, "/delivery"))
-    assert refused == ["只有园长 / 后勤组长 / 厨房人员可以进行此操作。"]
+    assert refused == ["只有后勤组长 / 厨房人员可以进行此操作。"]

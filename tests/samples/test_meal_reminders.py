@@ -33,6 +33,6 @@ async def test_an_unlogged_lunch_is_reminded_then_escalated_and_a_logged_one_is_
     assert texts(to(reminded, COOK.id)) == texts(to(reminded, SECOND_COOK.id)) == [expected]
     assert to(reminded, HEALTH_TEACHER.id) == []
     assert texts(to(escalated, HEALTH_TEACHER.id)) == [
-        "⚠️ 第一幼儿园：11月23日 (周一) 午餐 没有留样记录（12:30 结束）。"
+        "⚠️ 第一幼儿园：11月23日（周一） 午餐 没有留样记录（12:30 结束）。"
     ]
     assert to(escalated, COOK.id) == []

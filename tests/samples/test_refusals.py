@@ -94,11 +94,11 @@ async def test_who_may_not_is_told_who_may(telegram: Telegram, db: Session) -> N
         SECOND_COOK, _message(SECOND_COOK), pack("smp", "w", log)
     )
 
-    assert caregiver == ["只有园长 / 厨房人员可以进行此操作。"]
+    assert caregiver == ["只有厨房人员可以进行此操作。"]
     assert answers(own_check) == ["留样须由第二人核对：这份留样是您本人留的。"]
     assert answers(not_kitchen) == ["只有园长 / 保健老师 / 厨房人员可以进行此操作。"]
     assert answers(early) == [
-        "还未到期：留样还需保留 47 小时 50 分钟（至 11月25日 (周三) 12:30）。"
+        "还未到期：留样还需保留 47 小时 50 分钟（至 11月25日（周三） 12:30）。"
     ]
     assert answers(forged) == answers(unknown) == ["这个按钮已过期，请重新打开菜单。"]
     assert answers(witness_first) == ["这份留样尚未处理。"]

@@ -40,7 +40,7 @@ async def test_down_over_the_due_time_the_reminder_comes_once_and_three_restarts
         ]
         await bots.stop(bot)
 
-    assert len(prompts) == 1 and "11月23日 (周一) 午餐" in prompts[0].text
+    assert len(prompts) == 1 and "11月23日（周一） 午餐" in prompts[0].text
     assert [label for label, _ in prompts[0].buttons()] == ["🗑 已处理", "🔒 保留"]
 
 
@@ -64,7 +64,7 @@ async def test_a_meal_missed_while_down_is_recorded_and_the_escalation_still_sen
 
     assert reminders == []  # 13:30 is past its use: the escalation at 14:30 took over
     assert any("加餐 15:00 已结束" in c.text for c in sent if c.chat_id == COOK.id)  # due now
-    assert any("11月23日 (周一) 午餐" in c.text for c in escalations)
+    assert any("11月23日（周一） 午餐" in c.text for c in escalations)
     assert f"samples-remind:{site}:2026-11-23:lunch" in missed
     assert f"samples-escalate:{site}:2026-11-23:lunch" not in missed
     assert logs(db) == []

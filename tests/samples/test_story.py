@@ -31,10 +31,10 @@ async def test_lunch_is_logged_checked_reminded_disposed_and_witnessed(
     calls = await log_meal(telegram, COOK, "午餐", FOUR)
 
     done = texts(to(calls, COOK.id))[-1]
-    assert done.startswith("✅ 已留样：11月23日 (周一) 午餐")
+    assert done.startswith("✅ 已留样：11月23日（周一） 午餐")
     assert "红烧肉 150 g · 清炒菠菜 130 g · 米饭 125 g · 番茄蛋汤 200 g" in done
     assert "冰箱 4.0 °C · 12:40 马师傅 留样 · 未核对" in done
-    assert "请于 11月25日 (周三) 12:30 后处理。" in done
+    assert "请于 11月25日（周三） 12:30 后处理。" in done
     [log] = logs(db)
     assert (log.meal, log.state, log.checked_by_id) == ("lunch", SampleState.KEPT, None)
     assert log.dispose_due_at == datetime(2026, 11, 25, 4, 30, tzinfo=UTC)
@@ -52,7 +52,7 @@ async def test_lunch_is_logged_checked_reminded_disposed_and_witnessed(
     telegram.set_local_time("2026-11-25 12:30")
     reminded = await telegram.run_job(f"samples-dispose:{log.id}:0")
     prompt = [c for c in to(reminded, COOK.id) if c.buttons()][-1]
-    assert prompt.text.startswith("🗑 留样到期待处理（11月25日 (周三) 12:30）：11月23日 (周一) 午餐")
+    assert prompt.text.startswith("🗑 留样到期待处理（11月25日（周三） 12:30）：11月23日（周一） 午餐")
     assert to(reminded, SECOND_COOK.id)  # every cook is told
     assert await telegram.run_job(f"samples-dispose:{log.id}:0") == []  # once
 
