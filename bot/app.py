@@ -20,6 +20,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+import jobs.calendar
 import jobs.deliveries
 import jobs.disinfection
 import jobs.repairs_deadlines
@@ -32,6 +33,8 @@ from bot.errors import on_error, on_expired_button
 from bot.menu import menu_button
 from bot.persistence import SQLPersistence
 from handlers import account, deliveries, groups, invites, members, onboarding
+from handlers.calendar import conversation as calendar
+from handlers.calendar import tasks as calendar_tasks
 from handlers.disinfection import conversation as disinfection
 from handlers.disinfection import epidemic
 from handlers.samples import conversation as samples
@@ -81,6 +84,8 @@ def register_handlers(app: Application) -> None:
     app.add_handler(samples.conversation())
     # Entered from its menu button too, so it stands before the plain menu handlers.
     app.add_handler(deliveries.conversation())
+    # The calendar's conversation: its typed answers (notes, drill figures, a plan) and /plan.
+    app.add_handler(calendar.conversation())
     # Commands next: "/cancel" and "/start" must win over any text handler.
     app.add_handler(CommandHandler("start", onboarding.cmd_start, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("help", account.cmd_help))
@@ -96,12 +101,14 @@ def register_handlers(app: Application) -> None:
     )
     app.add_handler(CommandHandler("epidemic", epidemic.cmd_epidemic))
     app.add_handler(CommandHandler("samples", cmd_samples, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("tasks", calendar_tasks.cmd_tasks, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("cancel", disinfection.cmd_cancel))
 
     # Menu buttons are plain text in the user's language.
     app.add_handler(MessageHandler(menu_button("disinfection"), disinfection.cmd_disinfect))
     app.add_handler(MessageHandler(menu_button("samples"), cmd_samples))
     app.add_handler(MessageHandler(menu_button("invite"), invites.cmd_invite))
+    app.add_handler(MessageHandler(menu_button("calendar"), calendar_tasks.cmd_tasks))
     app.add_handler(MessageHandler(menu_button("members"), members.cmd_members))
     app.add_handler(MessageHandler(menu_button("me"), account.cmd_me))
     app.add_handler(MessageHandler(menu_button("help"), account.cmd_help))

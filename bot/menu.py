@@ -37,6 +37,7 @@ MENU: list[MenuItem] = [
     ),
     MenuItem("samples", N_("🥡 Food samples"), _allowed(Action.LOG_SAMPLES)),
     MenuItem("deliveries", N_("📦 Deliveries"), _allowed(Action.CHECK_DELIVERIES)),
+    MenuItem("calendar", N_("📅 Work calendar"), _allowed(Action.VIEW_TASKS)),
     MenuItem("invite", N_("➕ Invite"), _allowed(Action.INVITE_STAFF)),
     MenuItem("members", N_("👥 Members"), _allowed(Action.MANAGE_MEMBERS)),
     MenuItem("me", N_("👤 Me"), _any_role),

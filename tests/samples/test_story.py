@@ -52,7 +52,9 @@ async def test_lunch_is_logged_checked_reminded_disposed_and_witnessed(
     telegram.set_local_time("2026-11-25 12:30")
     reminded = await telegram.run_job(f"samples-dispose:{log.id}:0")
     prompt = [c for c in to(reminded, COOK.id) if c.buttons()][-1]
-    assert prompt.text.startswith("🗑 留样到期待处理（11月25日（周三） 12:30）：11月23日（周一） 午餐")
+    assert prompt.text.startswith(
+        "🗑 留样到期待处理（11月25日（周三） 12:30）：11月23日（周一） 午餐"
+    )
     assert to(reminded, SECOND_COOK.id)  # every cook is told
     assert await telegram.run_job(f"samples-dispose:{log.id}:0") == []  # once
 
