@@ -11,7 +11,7 @@ from telegram.ext import CallbackContext
 
 from bot.context import HouqinApplication
 from bot.i18n import format_day, translator
-from jobs.outbox import Outcome, send_once
+from jobs.outbox import Kind, Outcome, send_once
 from jobs.plan import PLANNERS, Planned, daily, planned_data
 from jobs.schedule import retry_later
 from storage.db import session_scope
@@ -76,6 +76,7 @@ async def send_certificate_warnings(context: CallbackContext[Any, Any, Any, Any]
                     app,
                     session,
                     key=f"deliveries-certificate:{certificate.id}:{person.id}",
+                    kind=Kind.REMINDER,
                     chat_id=person.telegram_user_id,
                     text=text,
                 )

@@ -18,7 +18,7 @@ from telegram.ext import CallbackContext
 from bot.context import HouqinApplication
 from bot.i18n import format_clock, format_day, translator
 from bot.views import samples as views
-from jobs.outbox import Outcome, send_once
+from jobs.outbox import Kind, Outcome, send_once
 from jobs.plan import PLANNERS, Planned, daily, planned_data
 from jobs.samples_notify import tell_held
 from jobs.schedule import retry_later
@@ -152,6 +152,7 @@ async def send_meal_reminder(context: CallbackContext[Any, Any, Any, Any]) -> No
                 app,
                 session,
                 key=f"samples-remind:{site.id}:{data[1]}:{meal.key}:{person.id}",
+                kind=Kind.REMINDER,
                 chat_id=person.telegram_user_id,
                 text=text,
             )
@@ -185,6 +186,7 @@ async def send_meal_escalation(context: CallbackContext[Any, Any, Any, Any]) -> 
                 app,
                 session,
                 key=f"samples-escalate:{site.id}:{data[1]}:{meal.key}:{person.id}",
+                kind=Kind.ESCALATION,
                 chat_id=person.telegram_user_id,
                 text=text,
             )
@@ -212,6 +214,7 @@ async def send_disposal_due(context: CallbackContext[Any, Any, Any, Any]) -> Non
                 app,
                 session,
                 key=f"{disposal_key(log)}:{person.id}",
+                kind=Kind.REMINDER,
                 chat_id=person.telegram_user_id,
                 text=text,
                 reply_markup=markup,

@@ -7,7 +7,7 @@ from sqlmodel import Session
 from bot.context import HouqinApplication
 from bot.i18n import translator
 from bot.views import samples as views
-from jobs.outbox import send_once
+from jobs.outbox import Kind, send_once
 from storage.models import Person, Site
 from storage.people import get_person_by_id, list_people_with_action
 from storage.permissions import Action, Role
@@ -40,6 +40,7 @@ async def ask_for_check(
             app,
             session,
             key=f"samples-check:{log.id}:{person.id}",
+            kind=Kind.MESSAGE,
             chat_id=person.telegram_user_id,
             text=text,
             reply_markup=markup,
@@ -67,6 +68,7 @@ async def tell_fridge_warning(
             app,
             session,
             key=f"samples-fridge:{log.id}:{person.id}",
+            kind=Kind.ALERT,
             chat_id=person.telegram_user_id,
             text=text,
         )
@@ -83,6 +85,7 @@ async def ask_for_witness(
             app,
             session,
             key=f"samples-witness:{log.id}:{person.id}",
+            kind=Kind.MESSAGE,
             chat_id=person.telegram_user_id,
             text=text,
             reply_markup=markup,
@@ -105,6 +108,7 @@ async def tell_held(
             app,
             session,
             key=f"{key}:{person.id}",
+            kind=Kind.REMINDER,
             chat_id=person.telegram_user_id,
             text=text,
             reply_markup=markup,
