@@ -1,7 +1,7 @@
 """kitchen samples deliveries scheduler
 
 Revision ID: 0008
-Revises: 0009
+Revises: 0003
 Create Date: 2026-11-26 13:40:01.913291
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import storage.types
 
 revision: str = "0008"
-down_revision: str | None = "0009"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
