@@ -27,6 +27,7 @@ from storage.sites import get_site
 
 END = ConversationHandler.END
 PLAN_INPUT = 20
+MAX_ITEMS = 200  # a term is 5 months of at most a few dozen items each
 DRAFT = "plan"  # user_data: the proposal under review (plain values, persisted)
 FILE_ERRORS = {
     "unsupported": N_(
@@ -96,6 +97,12 @@ async def _propose(update: Update, context: BotContext, text: str) -> int:
                 "I found the months but no items under them. Please send the plan again, or /cancel."
             ),
         )
+        return PLAN_INPUT
+    if len(plan.items) > MAX_ITEMS:
+        await reply(update, _(
+            "This plan has {n} items; at most {limit} can be imported at once. "
+            "Please send it in parts (one term at a time)."
+        ).format(n=len(plan.items), limit=MAX_ITEMS))  # fmt: skip
         return PLAN_INPUT
     site_id = sites_where_allowed(context.roles, Action.IMPORT_PLAN)[0]
     site = get_site(session=context.db, site_id=site_id)

@@ -115,3 +115,17 @@ async def test_the_review_survives_a_restart(bots: BotFactory, db: Session) -> N
 
     assert "✅ 已安排 17 项任务" in confirmed[-1].text
     assert "检修户外大型玩具，更换损坏部件" not in {r.title for r in plan_rules(db)}
+
+
+async def test_a_plan_too_long_for_one_import_is_refused(telegram: Telegram, db: Session) -> None:
+    make_kindergarten(db)
+    await telegram.send(DIRECTOR, "/plan")
+    month = "\n".join(f"{n}、检查第{n}号灭火器" for n in range(1, 100))
+    huge = f"三月份\n{month}\n四月份\n{month}\n五月份\n{month}\n"
+
+    calls = await telegram.send_document(DIRECTOR, "plan.txt", huge.encode())
+
+    assert texts(calls) == [
+        "这份计划有 297 项，一次最多导入 200 项。请分开发送（例如每次一个学期）。"
+    ]
+    assert plan_rules(db) == []
