@@ -160,6 +160,7 @@ async def step_plan(update: Update, context: BotContext, step: str, args: list[s
             context._("This proposal has expired. Send /plan again."), show_alert=True
         )
         return END
+    _check_args(draft, step, args)  # a forged value raises before any answer
     await query.answer()
     _ = context._
     if step == "pc":
@@ -182,6 +183,17 @@ async def step_plan(update: Update, context: BotContext, step: str, args: list[s
         _resolve_past(context, draft, args[1])
     await show(update, *views.review(_, draft))
     return END
+
+
+def _check_args(draft: dict[str, Any], step: str, args: list[str]) -> None:
+    if step in ("pk", "pr", "ps") and not 0 <= int(args[1]) < len(draft["items"]):
+        raise ValueError("no such item")
+    if step == "ps" and args[2] != "-":
+        Role(args[2])
+    if step == "pp":
+        int(args[1])
+    if step == "py" and args[1] not in ("next", "skip"):
+        raise ValueError("not offered")
 
 
 def _resolve_past(context: BotContext, draft: dict[str, Any], choice: str) -> None:
