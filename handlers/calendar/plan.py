@@ -108,7 +108,7 @@ async def _propose(update: Update, context: BotContext, text: str) -> int:
     site = get_site(session=context.db, site_id=site_id)
     assert site is not None
     today = local_now(site, context.app.clock()).date()
-    draft = build_draft(site_id, plan, default_first_year(plan.months[0], today))
+    draft = build_draft(site_id, plan, default_first_year(plan.months, today))
     assert context.user_data is not None
     context.user_data[DRAFT] = draft
     past = past_months(draft, today)
