@@ -20,10 +20,13 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-import jobs.calendar  # registers its site scheduler
-import jobs.disinfection  # registers its site scheduler
-import jobs.repairs_deadlines  # registers its site scheduler
-import jobs.summary  # noqa: F401  (registers its site scheduler)
+# Each registers its site scheduler.
+import jobs.calendar
+import jobs.deliveries
+import jobs.disinfection
+import jobs.repairs_deadlines
+import jobs.samples
+import jobs.summary  # noqa: F401
 from bot.callbacks import pattern
 from bot.commands import publish_commands
 from bot.config import Settings
@@ -32,11 +35,16 @@ from bot.errors import on_error, on_expired_button
 from bot.inbox import Inbox, InboxQueue, InboxRequest
 from bot.menu import menu_button
 from bot.persistence import SQLPersistence
-from handlers import account, export, groups, invites, members, onboarding, summary
+from handlers import account, deliveries, export, groups, invites, members, onboarding, summary
 from handlers.calendar import conversation as calendar
 from handlers.calendar import tasks as calendar_tasks
 from handlers.disinfection import conversation as disinfection
 from handlers.disinfection import epidemic
+from handlers.repairs import conversation as repairs
+from handlers.repairs import group as repairs_group
+from handlers.repairs import lists as repairs_lists
+from handlers.samples import conversation as samples
+from handlers.samples.entry import cmd_samples
 from jobs.schedule import start_rescans
 from storage.db import make_engine
 
@@ -89,6 +97,11 @@ def build_application(
 def register_handlers(app: Application) -> None:
     # The conversation first: while it waits for typed input, that text is its answer.
     app.add_handler(disinfection.conversation())
+    # Repairs' conversation: its states take typed answers and photos before anything below.
+    app.add_handler(repairs.conversation())
+    app.add_handler(samples.conversation())
+    # Entered from its menu button too, so it stands before the plain menu handlers.
+    app.add_handler(deliveries.conversation())
     # The calendar's conversation: its typed answers (notes, drill figures, a plan) and /plan.
     app.add_handler(calendar.conversation())
     # Commands next: "/cancel" and "/start" must win over any text handler.
@@ -108,6 +121,9 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("today", summary.cmd_today, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("week", summary.cmd_week, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("export", export.cmd_export, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("tickets", repairs_lists.cmd_tickets, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("ticket", repairs_lists.cmd_ticket, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("samples", cmd_samples, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("tasks", calendar_tasks.cmd_tasks, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("cancel", disinfection.cmd_cancel))
 
@@ -115,6 +131,7 @@ def register_handlers(app: Application) -> None:
     app.add_handler(MessageHandler(menu_button("disinfection"), disinfection.cmd_disinfect))
     app.add_handler(MessageHandler(menu_button("today"), summary.cmd_today))
     app.add_handler(MessageHandler(menu_button("export"), export.cmd_export))
+    app.add_handler(MessageHandler(menu_button("samples"), cmd_samples))
     app.add_handler(MessageHandler(menu_button("invite"), invites.cmd_invite))
     app.add_handler(MessageHandler(menu_button("calendar"), calendar_tasks.cmd_tasks))
     app.add_handler(MessageHandler(menu_button("members"), members.cmd_members))
@@ -133,6 +150,8 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(on_expired_button))
 
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, groups.on_group_migrated))
+    # Only messages starting with 报修 / #报修 / repair; other group chat is never answered.
+    app.add_handler(MessageHandler(repairs.group_report_filter(), repairs_group.on_group_report))
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.PHOTO, disinfection.on_photo))
     app.add_error_handler(on_error)
 

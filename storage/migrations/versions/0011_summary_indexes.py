@@ -1,7 +1,7 @@
 """summary: a site's day of disinfection records in one index
 
 Revision ID: 0011
-Revises: 0003
+Revises: 0008
 Create Date: 2026-11-26 14:20:00
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | None = "0003"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
