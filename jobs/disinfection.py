@@ -13,13 +13,14 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackContext
 
 from bot.callbacks import pack
 from bot.context import HouqinApplication
 from bot.i18n import format_clock, format_day, translator
+from bot.keyboards import inline_keyboard
 from bot.labels import area_label
 from bot.views import disinfection as views
 from jobs.outbox import Outcome, send_once
@@ -139,7 +140,8 @@ async def refresh_board(app: HouqinApplication, site_id: int, day: date) -> None
         status = disinfection_status(session=session, site=site, day=day, now=now)
         text, markup = views.board(translator(site.language), site.language, status)
         # What the card shows: its text and which buttons it has (cheaper than serialising).
-        content = text + repr([b.callback_data for row in markup.inline_keyboard for b in row])
+        rows = markup.inline_keyboard if markup else ()
+        content = text + repr([b.callback_data for row in rows for b in row])
         for group in list_groups(session=session, site_id=site_id, purpose=GroupPurpose.STAFF):
             key = f"disinfection-board:{site_id}:{day.isoformat()}:{group.chat_id}"
             posted = get_outbound(session=session, key=key)
@@ -225,7 +227,7 @@ async def send_disinfection_reminders(context: CallbackContext[Any, Any, Any, An
                 key=f"disinfection-reminder:{site.id}:{day}:{person_id}",
                 chat_id=person.telegram_user_id,
                 text=text,
-                reply_markup=InlineKeyboardMarkup([[button]]),
+                reply_markup=inline_keyboard([[button]]),
             )
             failed |= outcome == Outcome.FAILED
     if failed:
