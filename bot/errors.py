@@ -71,6 +71,15 @@ def describe_update(update: object) -> str:
     return " ".join(parts)
 
 
+async def refuse_chatless_buttons(update: Update, context: BotContext) -> None:
+    """Every button of this bot is on a message in a chat; one without (inline mode, which
+    the bot does not use) is forged or stale: answered as expired, and handled no further."""
+    query = update.callback_query
+    if query is not None and query.message is None:
+        await on_expired_button(update, context)
+        raise ApplicationHandlerStop
+
+
 async def ignore_edits(update: Update, context: BotContext) -> None:
     """An edited message is old text written again: running it would repeat a command
     (`/epidemic off`, `/start <code>`) or answer a question asked long ago."""
