@@ -23,6 +23,7 @@ from bot.i18n import format_clock, format_day, translator
 from bot.keyboards import inline_keyboard
 from bot.labels import area_label
 from bot.views import disinfection as views
+from bot.views.disinfection_board import board
 from jobs.outbox import Outcome, send_once
 from jobs.schedule import SITE_SCHEDULERS, replace_job, retry_later
 from storage.db import session_scope
@@ -138,7 +139,7 @@ async def refresh_board(app: HouqinApplication, site_id: int, day: date) -> None
             return
         now = app.clock()
         status = disinfection_status(session=session, site=site, day=day, now=now)
-        text, markup = views.board(translator(site.language), site.language, status)
+        text, markup = board(translator(site.language), site.language, status, now)
         # What the card shows: its text and which buttons it has (cheaper than serialising).
         rows = markup.inline_keyboard if markup else ()
         content = text + repr([b.callback_data for row in rows for b in row])

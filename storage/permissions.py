@@ -37,13 +37,35 @@ class Action(StrEnum):
     RECEIVE_HYGIENE_ESCALATION = "receive_hygiene_escalation"
     SET_EPIDEMIC_MODE = "set_epidemic_mode"
     RECEIVE_NOTICES = "receive_notices"
+    MANAGE_MEMBERS = "manage_members"
+    REPORT_REPAIR = "report_repair"
+    ACCEPT_REPAIR = "accept_repair"
+    ASSIGN_REPAIR = "assign_repair"
+    VERIFY_HAZARD = "verify_hazard"
+    VIEW_ALL_TICKETS = "view_all_tickets"
+    RECEIVE_REPAIR_ESCALATION = "receive_repair_escalation"
 
 
-_EVERY_STAFF = {Action.VIEW_STAFF_DATA}
+_EVERY_STAFF = {Action.VIEW_STAFF_DATA, Action.REPORT_REPAIR}
+# Repairs: the logistics lead assigns and verifies, maintenance accepts and completes.
+_REPAIR_LEAD = {
+    Action.ASSIGN_REPAIR,
+    Action.VERIFY_HAZARD,
+    Action.VIEW_ALL_TICKETS,
+    Action.RECEIVE_REPAIR_ESCALATION,
+}
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
-    # Escalations go to the health teacher and logistics head; the director gets the summary.
-    Role.DIRECTOR: frozenset(Action) - {Action.RECEIVE_NOTICES, Action.RECEIVE_HYGIENE_ESCALATION},
+    # Escalations go to the health teacher and logistics head; the director gets the summary
+    # (and a repair still open a day after its first escalation). Fixing is maintenance's.
+    Role.DIRECTOR: frozenset(Action)
+    - {
+        Action.RECEIVE_NOTICES,
+        Action.RECEIVE_HYGIENE_ESCALATION,
+        Action.RECEIVE_REPAIR_ESCALATION,
+        Action.VERIFY_HAZARD,
+        Action.ACCEPT_REPAIR,
+    },
     Role.LOGISTICS_HEAD: frozenset(
         _EVERY_STAFF
         | {
@@ -53,6 +75,9 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.DISINFECT_ANY_CLASS,
             Action.RECEIVE_HYGIENE_ESCALATION,
             Action.SET_EPIDEMIC_MODE,
+            Action.MANAGE_MEMBERS,
+            Action.ASSIGN_REPAIR,
+            Action.VIEW_ALL_TICKETS,
         }
     ),
     Role.HEALTH_TEACHER: frozenset(
@@ -61,14 +86,16 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.DISINFECT_ANY_CLASS,
             Action.RECEIVE_HYGIENE_ESCALATION,
             Action.SET_EPIDEMIC_MODE,
+            Action.VERIFY_HAZARD,
+            Action.VIEW_ALL_TICKETS,
         }
     ),
-    Role.LOGISTICS_LEAD: frozenset(_EVERY_STAFF),
+    Role.LOGISTICS_LEAD: frozenset(_EVERY_STAFF | _REPAIR_LEAD),
     Role.CAREGIVER_LEAD: frozenset(_EVERY_STAFF | {Action.DISINFECT_ANY_CLASS}),
     Role.CLASS_TEACHER: frozenset(_EVERY_STAFF | {Action.DISINFECT_OWN_CLASS}),
     Role.CAREGIVER: frozenset(_EVERY_STAFF | {Action.DISINFECT_OWN_CLASS}),
     Role.KITCHEN: frozenset(_EVERY_STAFF),
-    Role.MAINTENANCE: frozenset(_EVERY_STAFF),
+    Role.MAINTENANCE: frozenset(_EVERY_STAFF | {Action.ACCEPT_REPAIR, Action.VIEW_ALL_TICKETS}),
     Role.GUARD: frozenset(_EVERY_STAFF),
     Role.PARENT: frozenset({Action.RECEIVE_NOTICES}),
 }

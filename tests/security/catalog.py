@@ -5,7 +5,7 @@ authorization matrix (`test_authorization_matrix.py`) and the hostile-input test
 A new flow adds its commands to COMMANDS and its buttons to BUTTONS (one line each), its
 callback prefix to PREFIXES and, if it has them, menu labels to MENU_TEXTS. Templates are
 filled from `World.ids`: {site} {other_site} {klass} {area} {day} {invite} {record} {group}
-(site A's objects; see `world.py`, where a flow may add ids of its own).
+{member} (site A's objects; see `world.py`, where a flow may add ids of its own).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from bot.errors import EXPIRED
 from bot.views import disinfection as disinfection_views
+from bot.views import members as members_views
 from storage.permissions import Action, Role, can, may_invite
 
 Allowed = Callable[[Sequence[Role]], bool]
@@ -76,6 +77,7 @@ def expected(entry: Command | Button, roles: Sequence[Role]) -> bool:
 
 
 DISINFECTION_REFUSALS = (disinfection_views.NOT_ALLOWED,)
+MEMBERS_REFUSALS = (members_views.ERRORS["not_allowed"],)
 
 COMMANDS: list[Command] = [
     Command("start", None),
@@ -89,6 +91,7 @@ COMMANDS: list[Command] = [
     Command("invites", Action.INVITE_STAFF),
     Command("bind", Action.BIND_GROUP, chat="group"),
     Command("unbind", Action.BIND_GROUP, chat="group", changes=True, reset=True),
+    Command("members", Action.MANAGE_MEMBERS),
     Command("epidemic", Action.SET_EPIDEMIC_MODE),
     Command("epidemic", Action.SET_EPIDEMIC_MODE, args="on", changes=True),
     Command(
@@ -113,6 +116,32 @@ BUTTONS: list[Button] = [
     Button("inv:v1:x:{invite}", Action.INVITE_STAFF, changes=True),
     Button("bind:v1:{site}:staff", Action.BIND_GROUP, chat="group", changes=True),
     Button("bind:v1:{site}:kitchen", Action.BIND_GROUP, chat="group", changes=True),
+    Button("mem:v1:l:{site}:0", Action.MANAGE_MEMBERS),
+    Button("mem:v1:l:{site}:1", Action.MANAGE_MEMBERS),
+    *(
+        Button(f"mem:v1:{step}:{{member}}", Action.MANAGE_MEMBERS, refusals=MEMBERS_REFUSALS)
+        for step in ("m", "r", "c", "x")
+    ),
+    Button(
+        "mem:v1:R:{member}:kitchen",
+        Action.MANAGE_MEMBERS,
+        refusals=MEMBERS_REFUSALS,
+        changes=True,
+        reset=True,
+    ),
+    Button(
+        "mem:v1:C:{member}:caregiver:{klass}",
+        Action.MANAGE_MEMBERS,
+        refusals=MEMBERS_REFUSALS,
+        changes=True,
+    ),
+    Button(
+        "mem:v1:X:{member}",
+        Action.MANAGE_MEMBERS,
+        refusals=MEMBERS_REFUSALS,
+        changes=True,
+        reset=True,
+    ),
     Button(
         "dis:v1:p:{day}",
         Action.DISINFECT_OWN_CLASS,
@@ -165,8 +194,16 @@ BUTTONS: list[Button] = [
 ]
 
 # Callback prefixes in use (the hostile test forges data with each, and with unknown ones).
-PREFIXES = ["lang", "inv", "bind", "dis"]
+PREFIXES = ["lang", "inv", "bind", "dis", "mem"]
 # Plain texts that act as commands (the private menu's buttons), Chinese and English.
-MENU_TEXTS = ["🧴 消毒打卡", "➕ 邀请", "👤 我的", "❓ 帮助", "🧴 Disinfection"]
+MENU_TEXTS = [
+    "🧴 消毒打卡",
+    "➕ 邀请",
+    "👥 成员",
+    "👤 我的",
+    "❓ 帮助",
+    "🧴 Disinfection",
+    "➕ Invite",
+]
 # A refusal every entry may give instead of its own: the button no longer matches anything.
 EXPIRED_REFUSAL = EXPIRED

@@ -150,6 +150,7 @@ async def test_a_button_that_fails_after_answering_still_tells_the_user(
         "dis:v1:e:99999999999999999999",
         "dis:v1:a:99999999999999999999:{day}",
         "dis:v1:p:00010101",
+        "mem:v1:m:9223372036854775808",
         "dis:v1:a:{area}:" + "9" * 5000,
     ],
 )

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
 from storage.disinfection import Entry, Method, load_room, local_today, record_disinfection
-from storage.models import Area, Person, Site
+from storage.models import Area, Membership, Person, Site
 from storage.permissions import Role
 from tests.disinfection.setup import HEALTH_TEACHER, STAFF_GROUP, make_kindergarten
 from tests.factories import class_named, make_invite, make_member, make_site
@@ -52,6 +52,10 @@ def build_world(db: Session, now: datetime) -> World:
     ).one()
     nap = db.exec(select(Area).where(Area.class_id == klass.id, Area.kind == "nap_room")).one()
     invite = make_invite(db, site, Role.CAREGIVER, OWN_CLASS)
+    caregiver = db.exec(
+        select(Membership).where(Membership.role == Role.CAREGIVER, Membership.class_id == klass.id)
+    ).first()
+    assert caregiver is not None
     day = local_today(site, now)
     world = World(site, other)
     world.ids.update(
@@ -62,6 +66,7 @@ def build_world(db: Session, now: datetime) -> World:
         day=day.strftime("%Y%m%d"),
         invite=invite.id or 0,
         group=STAFF_GROUP.id,
+        member=caregiver.id or 0,  # 小一班's caregiver's membership
     )
     world.ids["record"] = _running_uv(db, nap.id or 0, day, now)
     return world
