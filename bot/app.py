@@ -20,6 +20,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+import jobs.calendar  # registers its site scheduler
 import jobs.disinfection  # registers its site scheduler
 import jobs.repairs_deadlines  # noqa: F401  (registers its site scheduler)
 from bot.callbacks import pattern
@@ -30,6 +31,8 @@ from bot.errors import ignore_edits, on_error, on_expired_button, refuse_chatles
 from bot.menu import menu_button
 from bot.persistence import SQLPersistence
 from handlers import account, groups, invites, members, onboarding
+from handlers.calendar import conversation as calendar
+from handlers.calendar import tasks as calendar_tasks
 from handlers.disinfection import conversation as disinfection
 from handlers.disinfection import epidemic
 from jobs.schedule import start_rescans
@@ -77,6 +80,8 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(refuse_chatless_buttons), group=-1)
     # The conversation first: while it waits for typed input, that text is its answer.
     app.add_handler(disinfection.conversation())
+    # The calendar's conversation: its typed answers (notes, drill figures, a plan) and /plan.
+    app.add_handler(calendar.conversation())
     # Commands next: "/cancel" and "/start" must win over any text handler.
     app.add_handler(CommandHandler("start", onboarding.cmd_start, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("help", account.cmd_help))
@@ -91,11 +96,13 @@ def register_handlers(app: Application) -> None:
         CommandHandler("disinfect", disinfection.cmd_disinfect, filters.ChatType.PRIVATE)
     )
     app.add_handler(CommandHandler("epidemic", epidemic.cmd_epidemic))
+    app.add_handler(CommandHandler("tasks", calendar_tasks.cmd_tasks, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("cancel", disinfection.cmd_cancel))
 
     # Menu buttons are plain text in the user's language.
     app.add_handler(MessageHandler(menu_button("disinfection"), disinfection.cmd_disinfect))
     app.add_handler(MessageHandler(menu_button("invite"), invites.cmd_invite))
+    app.add_handler(MessageHandler(menu_button("calendar"), calendar_tasks.cmd_tasks))
     app.add_handler(MessageHandler(menu_button("members"), members.cmd_members))
     app.add_handler(MessageHandler(menu_button("me"), account.cmd_me))
     app.add_handler(MessageHandler(menu_button("help"), account.cmd_help))

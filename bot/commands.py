@@ -28,6 +28,8 @@ COMMANDS: list[Command] = [
     Command("lang", N_("Language: 中文 / English")),
     Command("disinfect", N_("Confirm a disinfection"), action=Action.DISINFECT_OWN_CLASS),
     Command("epidemic", N_("Epidemic mode: on or off"), action=Action.SET_EPIDEMIC_MODE),
+    Command("tasks", N_("This week's and overdue tasks"), action=Action.VIEW_TASKS),
+    Command("plan", N_("Import the term's work plan"), action=Action.IMPORT_PLAN),
     Command("invite", N_("Invite staff or parents"), action=Action.INVITE_STAFF),
     Command("invites", N_("Open invitations; withdraw one"), action=Action.INVITE_STAFF),
     Command("members", N_("Members: change a role or class, remove"), action=Action.MANAGE_MEMBERS),

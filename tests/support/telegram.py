@@ -105,6 +105,23 @@ class Telegram:
             message["caption"] = caption
         return await self.feed({"message": message})
 
+    async def send_document(
+        self, user: User, file_name: str, data: bytes, mime_type: str = "text/plain"
+    ) -> list[Call]:
+        """A file sent in private chat; its bytes are served when the bot downloads it."""
+        message = text_message(user, "")
+        del message["text"]
+        file_id = f"user-file-{message['message_id']}"
+        self.request.files[file_id] = data
+        message["document"] = {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "file_size": len(data),
+        }
+        return await self.feed({"message": message})
+
     async def press(self, user: User, call: Call, label: str) -> list[Call]:
         """Tap the inline button whose label contains `label` on a message the bot sent."""
         matches = [data for text, data in call.buttons() if label in text or label == data]
