@@ -194,7 +194,7 @@ BUTTONS: list[Button] = [
 ]
 
 # Callback prefixes in use (the hostile test forges data with each, and with unknown ones).
-PREFIXES = ["lang", "inv", "bind", "dis", "mem"]
+PREFIXES = ["lang", "inv", "bind", "dis", "mem", "cal", "rp"]
 # Plain texts that act as commands (the private menu's buttons), Chinese and English.
 MENU_TEXTS = [
     "🧴 消毒打卡",
