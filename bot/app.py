@@ -18,7 +18,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 import jobs.calendar  # registers its site scheduler
 import jobs.disinfection  # registers its site scheduler
@@ -28,6 +28,7 @@ from bot.commands import publish_commands
 from bot.config import Settings
 from bot.context import BotContext, HouqinApplication
 from bot.errors import ignore_edits, on_error, on_expired_button, refuse_chatless_buttons
+from bot.inbox import Inbox, InboxQueue, InboxRequest
 from bot.menu import menu_button
 from bot.persistence import SQLPersistence
 from handlers import account, groups, invites, members, onboarding
@@ -51,10 +52,13 @@ def build_application(
 ) -> HouqinApplication:
     """Build the bot; tests pass an offline `request`, production uses PTB's HTTP client."""
     engine = engine or make_engine(settings.database_url)
+    inbox = Inbox(engine)
+    app_kwargs = {"settings": settings, "engine": engine, "inbox": inbox}
     builder: Any = (
         ApplicationBuilder()
-        .application_class(HouqinApplication, kwargs={"settings": settings, "engine": engine})
+        .application_class(HouqinApplication, kwargs=app_kwargs)
         .token(settings.token or PLACEHOLDER_TOKEN)
+        .update_queue(InboxQueue(inbox))
         .context_types(ContextTypes(context=BotContext))
         .persistence(SQLPersistence(engine))
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
@@ -62,8 +66,15 @@ def build_application(
     )
     if settings.api_base_url:
         builder = builder.base_url(settings.api_base_url).base_file_url(settings.api_base_file_url)
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+    # Long enough for Telegram's slow answers: an answer lost to a timeout is a message whose
+    # fate is unknown (see jobs.outbox). A stop never waits for them (see bot.runner).
+    timeout = settings.send_timeout
+    sends = HTTPXRequest(
+        connection_pool_size=64, connect_timeout=10, read_timeout=timeout, write_timeout=timeout
+    )
+    builder = builder.request(request or sends)
+    polling = request or HTTPXRequest(connection_pool_size=1, connect_timeout=10, read_timeout=10)
+    builder = builder.get_updates_request(InboxRequest(polling, inbox))
     if settings.rate_limit if rate_limiter is None else rate_limiter:
         # Queues sends to stay within 30/s overall (evenly: one every 1/30 s, no burst that
         # could put 60 into one second) and 20/min per group; retries after a 429.

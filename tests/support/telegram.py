@@ -18,6 +18,9 @@ from jobs.schedule import rebuild_jobs
 from tests.support.networking import Call, OfflineRequest
 
 _ids = itertools.count(1)
+# One sequence for every bot of a test run, as Telegram's: a restarted bot must not see
+# the ids of its predecessor's updates again (its inbox would skip them as done).
+_update_ids = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,7 @@ class Telegram:
     request: OfflineRequest
     # The test's own session: ended after every update so assertions read fresh rows.
     db: Session | None = None
-    update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    update_ids: itertools.count[int] = field(default_factory=lambda: _update_ids)
 
     async def feed(self, payload: dict[str, Any]) -> list[Call]:
         before = len(self.request.calls)
