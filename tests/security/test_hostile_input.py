@@ -55,7 +55,7 @@ def may_change(sender: User, payload: dict[str, Any]) -> bool:
 
 
 async def _start(app_settings: Settings, engine: Engine, db: Session) -> Telegram:
-    request = OfflineRequest()
+    request = OfflineRequest(strict_answers=True)
     app = build_application(app_settings, engine=engine, request=request)
     await app.initialize()
     await app.start()

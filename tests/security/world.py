@@ -25,8 +25,8 @@ OWN_CLASS = "小一班"
 # The bot's clock in these tests: a school morning, before the 16:30 deadline.
 MORNING = "2026-11-23 10:00"
 
-# Tables whose rows the bot keeps for itself (conversation state): not "data" a refusal guards.
-BOOKKEEPING = {"conversation_state", "alembic_version"}
+# Tables the bot keeps for itself (conversation state, the inbox): not data a refusal guards.
+BOOKKEEPING = {"conversation_state", "alembic_version", "inbox_update"}
 
 
 @dataclass
