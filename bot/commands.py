@@ -28,6 +28,8 @@ COMMANDS: list[Command] = [
     Command("lang", N_("Language: 中文 / English")),
     Command("disinfect", N_("Confirm a disinfection"), action=Action.DISINFECT_OWN_CLASS),
     Command("epidemic", N_("Epidemic mode: on or off"), action=Action.SET_EPIDEMIC_MODE),
+    Command("samples", N_("Log today's food samples"), action=Action.LOG_SAMPLES),
+    Command("delivery", N_("Check in a delivery"), action=Action.CHECK_DELIVERIES),
     Command("tasks", N_("This week's and overdue tasks"), action=Action.VIEW_TASKS),
     Command("plan", N_("Import the term's work plan"), action=Action.IMPORT_PLAN),
     Command("invite", N_("Invite staff or parents"), action=Action.INVITE_STAFF),
