@@ -18,10 +18,20 @@ from sqlmodel import Session, col, select
 
 from storage.disinfection import DisinfectionRecord, Method
 from storage.disinfection_status import State, disinfection_status, responsible_people
+from storage.missed import JobRun
 from storage.models import Membership, Person, Site
 from storage.permissions import Role
 from storage.site_settings import get_site_settings
 from storage.sites import list_class_areas, list_classes
+from storage.summary_sections import (
+    RepairsSection,
+    SamplesSection,
+    TasksSection,
+    missed_section,
+    repairs_section,
+    samples_section,
+    tasks_section,
+)
 
 # How many days the chart looks back.
 HISTORY_DAYS = 14
@@ -56,16 +66,22 @@ class DaySummary:
     site: Site
     day: date
     disinfection: DisinfectionSection
-    # Sections of the flows that have landed; each is None where the flow has no data model.
-    extra: dict[str, object] = field(default_factory=dict)
+    repairs: RepairsSection
+    samples: SamplesSection
+    tasks: TasksSection
+    missed: list[JobRun] = field(default_factory=list)
 
 
 def build_summary(*, session: Session, site: Site, day: date, now: datetime) -> DaySummary:
-    """Every figure of one site's day (a handful of indexed queries)."""
+    """Every figure of one site's day (a handful of indexed queries per section)."""
     return DaySummary(
         site=site,
         day=day,
         disinfection=disinfection_section(session=session, site=site, day=day, now=now),
+        repairs=repairs_section(session=session, site=site, day=day, now=now),
+        samples=samples_section(session=session, site=site, day=day),
+        tasks=tasks_section(session=session, site=site, day=day, now=now),
+        missed=missed_section(session=session, site=site, day=day),
     )
 
 

@@ -11,6 +11,12 @@ from bot.callbacks import pack
 from bot.i18n import Translate, format_day
 from bot.keyboards import inline_keyboard
 from bot.labels import AREA_LABELS
+from bot.views.summary_sections import (
+    missed_lines,
+    repairs_lines,
+    samples_lines,
+    tasks_lines,
+)
 from storage.summary import DaySummary, DisinfectionSection, MissingRoom, WeekSummary
 
 PREFIX = "sum"
@@ -26,7 +32,14 @@ def summary_text(_: Translate, language: str, summary: DaySummary) -> str:
     header = _("📋 {site} · daily summary {day}").format(
         site=summary.site.name, day=format_day(summary.day, language)
     )
-    return "\n\n".join([header, *disinfection_lines(_, summary.disinfection)])
+    sections = [
+        *disinfection_lines(_, summary.disinfection),
+        repairs_lines(_, summary.repairs),
+        samples_lines(_, summary.site, summary.samples),
+        tasks_lines(_, language, summary.tasks),
+        missed_lines(_, summary.missed),
+    ]
+    return "\n\n".join([header, *(s for s in sections if s)])
 
 
 def summary_keyboard(_: Translate, summary: DaySummary) -> InlineKeyboardMarkup | None:

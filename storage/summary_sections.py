@@ -1,0 +1,165 @@
+"""The summary's sections for repairs, the kitchen, the calendar and missed jobs.
+
+Each builder reads the flow's own tables or query functions for one site's local day and
+returns plain figures, with the names of whom to ask where something is missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from storage.calendar_queries import (
+    GapRow,
+    TaskRow,
+    compliance_gaps,
+    overdue_tasks,
+    tasks_done_on,
+    tasks_due_this_week,
+)
+from storage.deliveries import rejected_deliveries
+from storage.missed import JobRun, list_missed
+from storage.models import Membership, Person, Site
+from storage.permissions import Role
+from storage.repairs_models import Status, Ticket, TicketEvent
+from storage.repairs_queries import count_open, list_overdue, names_of
+from storage.samples_ledger import below_minimum, disposals, meals_of_day
+
+
+def day_bounds(site: Site, day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time(0), ZoneInfo(site.timezone))
+    return start, start + timedelta(days=1)
+
+
+def names_in_role(session: Session, site_id: int, role: Role) -> tuple[str, ...]:
+    query = (
+        select(Person.display_name)
+        .join(Membership, col(Membership.person_id) == col(Person.id))
+        .where(Membership.site_id == site_id, Membership.role == role, col(Membership.active))
+        .order_by(col(Person.id))
+    )
+    return tuple(session.exec(query))
+
+
+@dataclass(frozen=True)
+class OverdueTicket:
+    code: str
+    location: str
+    description: str
+    days_overdue: int
+    ask: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RepairsSection:
+    new_today: int
+    closed_today: int
+    reopened_today: int
+    open: int
+    overdue: list[OverdueTicket]
+
+
+def repairs_section(*, session: Session, site: Site, day: date, now: datetime) -> RepairsSection:
+    assert site.id is not None
+    start, end = day_bounds(site, day)
+
+    def count(*where: object) -> int:
+        query = (
+            sa_select(func.count())
+            .select_from(Ticket)
+            .where(
+                col(Ticket.site_id) == site.id,
+                *where,  # type: ignore[arg-type]
+            )
+        )
+        return int(session.execute(query).scalar_one())
+
+    new = count(
+        col(Ticket.created_at) >= start,
+        col(Ticket.created_at) < end,
+        col(Ticket.status) != Status.DRAFT,
+    )
+    closed = count(col(Ticket.closed_at) >= start, col(Ticket.closed_at) < end)
+    reopened = session.execute(
+        sa_select(func.count())
+        .select_from(TicketEvent)
+        .join(Ticket, col(Ticket.id) == col(TicketEvent.ticket_id))
+        .where(
+            col(Ticket.site_id) == site.id,
+            col(TicketEvent.to_status) == Status.REOPENED,
+            col(TicketEvent.at) >= start,
+            col(TicketEvent.at) < end,
+        )
+    ).scalar_one()
+    late = list_overdue(session=session, site_id=site.id, now=now)
+    assignees = names_of(session=session, person_ids=[t.assignee_id for t in late])
+    leads = names_in_role(session, site.id, Role.LOGISTICS_LEAD)
+    overdue = [
+        OverdueTicket(
+            t.code,
+            t.location,
+            t.description,
+            max(0, (now - t.due_at).days) if t.due_at else 0,
+            (assignees[t.assignee_id],) if t.assignee_id in assignees else leads,
+        )
+        for t in late
+    ]
+    return RepairsSection(new, closed, int(reopened), count_open(session=session, site_id=site.id),
+                          overdue)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SamplesSection:
+    logged: int
+    expected: int
+    missing_meals: list[str]  # meal keys not logged (yet)
+    below_minimum: int
+    disposals_due: int
+    disposals_done: int
+    held: int
+    rejected_items: int
+    ask: tuple[str, ...]  # the kitchen staff
+
+
+def samples_section(*, session: Session, site: Site, day: date) -> SamplesSection:
+    assert site.id is not None
+    meals = meals_of_day(session=session, site=site, day=day)
+    done = disposals(session=session, site=site, day=day)
+    return SamplesSection(
+        logged=sum(1 for m in meals if m.log is not None),
+        expected=len(meals),
+        missing_meals=[m.meal.key for m in meals if m.log is None],
+        below_minimum=len(below_minimum(session=session, site=site, start=day, end=day)),
+        disposals_due=len(done.due),
+        disposals_done=len(done.done),
+        held=len(done.held),
+        rejected_items=len(rejected_deliveries(session=session, site=site, start=day, end=day)),
+        ask=names_in_role(session, site.id, Role.KITCHEN),
+    )
+
+
+@dataclass(frozen=True)
+class TasksSection:
+    done_today: list[TaskRow]
+    due_this_week: list[TaskRow]
+    overdue: list[TaskRow]
+    gaps: list[GapRow]
+
+
+def tasks_section(*, session: Session, site: Site, day: date, now: datetime) -> TasksSection:
+    return TasksSection(
+        done_today=tasks_done_on(session=session, site=site, day=day, now=now),
+        due_this_week=tasks_due_this_week(session=session, site=site, now=now),
+        overdue=overdue_tasks(session=session, site=site, now=now),
+        gaps=compliance_gaps(session=session, site=site, now=now),
+    )
+
+
+def missed_section(*, session: Session, site: Site, day: date) -> list[JobRun]:
+    """What was due while the bot was down and no longer worth sending."""
+    return list_missed(session=session, site_id=site.id, day=day)
