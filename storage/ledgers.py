@@ -9,31 +9,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlmodel import Session
 
-from storage.disinfection_status import list_records
+from storage.ledger_rows import (
+    delivery_rows,
+    disinfection_rows,
+    drill_rows,
+    hazard_rows,
+    repair_rows,
+    sample_rows,
+    task_rows,
+)
+from storage.ledger_types import LedgerRow
 
 # A ledger may span at most this many days (one school year and a bit).
 MAX_DAYS = 400
-
-
-@dataclass(frozen=True)
-class Photo:
-    """Evidence: a file on disk (linked from the sheet) or only a Telegram file id."""
-
-    path: str | None = None
-    file_id: str | None = None
-
-
-LedgerValue = date | datetime | int | float | str | bool | Photo | None
-
-
-@dataclass(frozen=True)
-class LedgerRow:
-    day: date  # which month's sheet the row goes on
-    values: dict[str, LedgerValue]
+TICKET_COLUMNS = (
+    "number", "date", "location", "problem", "reporter", "assignee", "status", "fixed_at",
+    "fixed_by", "verified_by", "days_open", "note", "photo",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -56,36 +52,6 @@ def check_period(start: date, end: date) -> None:
         raise LedgerError("too_long")
 
 
-def disinfection_rows(*, session: Session, site_id: int, start: date, end: date) -> list[LedgerRow]:
-    rows = []
-    for item in list_records(session=session, site_id=site_id, start=start, end=end):
-        record = item.record
-        duration = None
-        if record.started_at and record.ended_at:
-            duration = round((record.ended_at - record.started_at).total_seconds() / 60)
-        rows.append(
-            LedgerRow(
-                record.day,
-                {
-                    "date": record.day,
-                    "class": item.class_name,
-                    "area": item.area_kind,
-                    "round": record.round,
-                    "method": record.method,
-                    "concentration": record.concentration_mg_l,
-                    "start": record.started_at or record.created_at,
-                    "end": record.ended_at,
-                    "minutes": duration,
-                    "operator": item.operator,
-                    "late": record.late,
-                    "reason": record.late_reason,
-                    "photo": Photo(file_id=record.photo_file_id) if record.photo_file_id else None,
-                },
-            )
-        )
-    return rows
-
-
 LEDGERS: dict[str, LedgerKind] = {
     "disinfection": LedgerKind(
         "disinfection",
@@ -105,6 +71,74 @@ LEDGERS: dict[str, LedgerKind] = {
             "photo",
         ),
         disinfection_rows,
+    ),
+    "samples": LedgerKind(
+        "samples",
+        (
+            "date",
+            "meal",
+            "dish",
+            "grams",
+            "taken_at",
+            "taken_by",
+            "checked_by",
+            "fridge",
+            "dispose_due",
+            "disposed_at",
+            "disposed_by",
+            "witness",
+            "hold_reason",
+        ),
+        sample_rows,
+    ),
+    "deliveries": LedgerKind(
+        "deliveries",
+        (
+            "date",
+            "time",
+            "supplier",
+            "item",
+            "quantity",
+            "temperature",
+            "accepted",
+            "reason",
+            "received_by",
+            "photo",
+        ),
+        delivery_rows,
+    ),
+    "repairs": LedgerKind("repairs", TICKET_COLUMNS, repair_rows),
+    "hazards": LedgerKind("hazards", TICKET_COLUMNS, hazard_rows),
+    "drills": LedgerKind(
+        "drills",
+        (
+            "date",
+            "time",
+            "drill_type",
+            "children",
+            "staff",
+            "evacuation",
+            "slow",
+            "problems",
+            "recorded_by",
+            "photo",
+        ),
+        drill_rows,
+    ),
+    "tasks": LedgerKind(
+        "tasks",
+        (
+            "due",
+            "task",
+            "role",
+            "task_status",
+            "completed_by",
+            "completed_at",
+            "late",
+            "note",
+            "photo",
+        ),
+        task_rows,
     ),
 }
 

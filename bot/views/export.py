@@ -15,6 +15,12 @@ from storage.sites import get_site
 
 KIND_LABELS: dict[str, str] = {
     "disinfection": N_("🧴 Disinfection"),
+    "samples": N_("🥡 Food samples"),
+    "deliveries": N_("📦 Deliveries"),
+    "repairs": N_("🔧 Repair"),
+    "hazards": N_("⚠️ Hazard"),
+    "drills": N_("🚨 Drills"),
+    "tasks": N_("📅 Monthly work"),
 }
 ERRORS = {
     "reversed": N_("The period ends before it starts."),

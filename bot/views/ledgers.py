@@ -14,12 +14,22 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.i18n import N_, Translate
-from bot.labels import AREA_LABELS, METHOD_LABELS
-from storage.ledgers import LEDGERS, LedgerRow, LedgerValue, Photo
+from bot.labels import AREA_LABELS, METHOD_LABELS, ROLE_LABELS
+from bot.views.calendar import DRILL_LABELS
+from bot.views.repairs import STATUS_LABELS
+from bot.views.samples import MEAL_LABELS
+from storage.ledger_types import LedgerRow, LedgerValue, Photo
+from storage.ledgers import LEDGERS
 from storage.models import Site
 
 TITLES: dict[str, str] = {
     "disinfection": N_("Disinfection record"),
+    "samples": N_("Food sample record"),
+    "deliveries": N_("Food delivery inspection record"),
+    "repairs": N_("Repair ledger"),
+    "hazards": N_("Safety hazard inspection and rectification ledger"),
+    "drills": N_("Drill record"),
+    "tasks": N_("Monthly work completion"),
 }
 
 COLUMNS: dict[str, tuple[str, float]] = {
@@ -37,9 +47,67 @@ COLUMNS: dict[str, tuple[str, float]] = {
     "late": (N_("Late entry"), 7),
     "reason": (N_("Reason"), 24),
     "photo": (N_("Photo"), 10),
+    "meal": (N_("Meal"), 8),
+    "dish": (N_("Dish"), 14),
+    "grams": (N_("Grams"), 7),
+    "taken_at": (N_("Taken at"), 8),
+    "taken_by": (N_("Taken by"), 10),
+    "checked_by": (N_("Checked by"), 10),
+    "fridge": (N_("Fridge (°C)"), 8),
+    "dispose_due": (N_("Dispose at"), 8),
+    "disposed_at": (N_("Disposed at"), 8),
+    "disposed_by": (N_("Disposed by"), 10),
+    "witness": (N_("Witness"), 10),
+    "hold_reason": (N_("Held because"), 18),
+    "time": (N_("Time"), 8),
+    "supplier": (N_("Supplier"), 16),
+    "item": (N_("Item"), 14),
+    "quantity": (N_("Quantity"), 10),
+    "temperature": (N_("Temperature (°C)"), 8),
+    "accepted": (N_("Accepted"), 7),
+    "received_by": (N_("Received by"), 10),
+    "number": (N_("Number"), 12),
+    "location": (N_("Location"), 12),
+    "problem": (N_("Problem"), 24),
+    "reporter": (N_("Reported by"), 10),
+    "assignee": (N_("Assignee"), 10),
+    "status": (N_("Status"), 10),
+    "fixed_at": (N_("Fixed at"), 8),
+    "fixed_by": (N_("Fixed by"), 10),
+    "verified_by": (N_("Verified by"), 10),
+    "days_open": (N_("Days open"), 7),
+    "note": (N_("Note"), 20),
+    "drill_type": (N_("Drill"), 10),
+    "children": (N_("Children"), 7),
+    "staff": (N_("Staff"), 7),
+    "evacuation": (N_("Evacuation (s)"), 9),
+    "slow": (N_("Over 2 min"), 7),
+    "problems": (N_("Problems found"), 24),
+    "recorded_by": (N_("Recorded by"), 10),
+    "due": (N_("Due"), 12),
+    "task": (N_("Task"), 28),
+    "role": (N_("Responsible"), 10),
+    "task_status": (N_("Status"), 8),
+    "completed_by": (N_("Done by"), 10),
+    "completed_at": (N_("Done at"), 8),
+}
+TASK_STATUS_LABELS = {
+    "upcoming": N_("upcoming"),
+    "due": N_("due"),
+    "overdue": N_("overdue"),
+    "done": N_("done"),
+    "skipped": N_("skipped"),
 }
 # Values of these columns are codes shown through a label table.
-LABELLED = {"area": AREA_LABELS, "method": METHOD_LABELS}
+LABELLED: dict[str, dict[str, str]] = {
+    "area": AREA_LABELS,
+    "method": METHOD_LABELS,
+    "meal": MEAL_LABELS,
+    "status": STATUS_LABELS,
+    "drill_type": {str(kind): label for kind, label in DRILL_LABELS.items()},
+    "role": {str(role): label for role, label in ROLE_LABELS.items()},
+    "task_status": TASK_STATUS_LABELS,
+}
 THIN = Side(style="thin", color="999999")
 HEADER_ROWS = 3  # title, site and period, column titles
 

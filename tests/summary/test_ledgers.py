@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session
 
+from bot.views.export import build_ledger_file
 from storage.disinfection_status import list_records
+from storage.ledgers import LEDGERS
+from storage.permissions import Role
+from storage.repairs import open_ticket
+from storage.samples import NewLog, create_log
 from tests.disinfection.setup import DIRECTOR, make_kindergarten
 from tests.e2e.botprocess import run_cli
-from tests.summary.test_daily_summary import seed_day
-from tests.support.telegram import Telegram, texts
+from tests.factories import make_member
+from tests.summary.test_daily_summary import DAY, at, seed_day
+from tests.support.telegram import Telegram, User, texts
 
 
 def _rows(content: bytes) -> dict[str, list[tuple[object, ...]]]:
@@ -97,3 +104,37 @@ async def test_houqin_export_writes_the_file(db: Session, tmp_path: Path) -> Non
 
     assert "Wrote 4 records" in output
     assert len(_rows(out.read_bytes())["2026年11月"]) == 4
+
+
+async def test_every_ledger_opens_and_lists_the_periods_records(
+    telegram: Telegram, db: Session
+) -> None:
+    k = make_kindergarten(db)
+    cook = make_member(db, k.site, User(960, "马师傅"), Role.KITCHEN)
+    lead = make_member(db, k.site, User(962, "孙伟"), Role.LOGISTICS_LEAD)
+    assert k.site.id and cook.id and lead.id
+    for n, what in enumerate(("水龙头漏水", "门锁坏了", "插座松动")):
+        open_ticket(
+            session=db, now=at(DAY, "09:00") - timedelta(days=n), site_id=k.site.id,
+            reporter_id=lead.id, description=what, location="小一班", category="other",
+        )  # fmt: skip
+    create_log(
+        session=db,
+        entry=NewLog(
+            k.site, DAY, "lunch", [("米饭", 130), ("青菜", 125)], Decimal("4"), None, cook.id
+        ),
+        now=at(DAY, "12:40"),
+    )
+    counts = {}
+    for kind in LEDGERS:
+        content, name, count = build_ledger_file(
+            telegram.app.engine, k.site.id, kind, date(2026, 11, 1), date(2026, 11, 30), "zh"
+        )
+        rows = _rows(content)["2026年11月"]
+        assert len(rows) == count and name.endswith(".xlsx")
+        counts[kind] = count
+    assert counts["repairs"] == 3 and counts["samples"] == 2 and counts["hazards"] == 0
+    repairs = _rows(build_ledger_file(telegram.app.engine, k.site.id, "repairs",
+                                      date(2026, 11, 1), date(2026, 11, 30), "zh")[0])  # fmt: skip
+    assert [row[3] for row in repairs["2026年11月"]] == ["插座松动", "门锁坏了", "水龙头漏水"]
+    assert {row[4] for row in repairs["2026年11月"]} == {"孙伟"}
