@@ -163,3 +163,30 @@ def tasks_section(*, session: Session, site: Site, day: date, now: datetime) -> 
 def missed_section(*, session: Session, site: Site, day: date) -> list[JobRun]:
     """What was due while the bot was down and no longer worth sending."""
     return list_missed(session=session, site_id=site.id, day=day)
+
+
+def open_tickets_by_day(*, session: Session, site: Site, days: list[date]) -> list[int]:
+    """How many tickets were open at the end of each day (one query over the period)."""
+    if not days:
+        return []
+    first, _ = day_bounds(site, days[0])
+    _, last = day_bounds(site, days[-1])
+    query = sa_select(col(Ticket.created_at), col(Ticket.closed_at)).where(
+        col(Ticket.site_id) == site.id,
+        col(Ticket.status) != Status.DRAFT,
+        col(Ticket.created_at) < last,
+        col(Ticket.closed_at).is_(None) | (col(Ticket.closed_at) >= first),
+    )
+    spans = [(opened, closed) for opened, closed in session.execute(query)]
+    counts = []
+    for day in days:
+        _, end = day_bounds(site, day)
+        counts.append(
+            sum(1 for o, c in spans if _aware(o) < end and (c is None or _aware(c) >= end))
+        )
+    return counts
+
+
+def _aware(moment: datetime) -> datetime:
+    # Core selects skip the column type on some drivers: SQLite's values come back naive UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))
