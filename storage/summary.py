@@ -14,12 +14,12 @@ from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from storage.disinfection import DisinfectionRecord, Method
 from storage.disinfection_status import State, disinfection_status, responsible_people
 from storage.missed import JobRun
-from storage.models import Membership, Person, Site
+from storage.models import Site
 from storage.permissions import Role
 from storage.site_settings import get_site_settings
 from storage.sites import list_class_areas, list_classes
@@ -28,6 +28,7 @@ from storage.summary_sections import (
     SamplesSection,
     TasksSection,
     missed_section,
+    names_in_role,
     repairs_section,
     samples_section,
     tasks_section,
@@ -90,18 +91,18 @@ def disinfection_section(
 ) -> DisinfectionSection:
     status = disinfection_status(session=session, site=site, day=day, now=now)
     records = [r.record for a in status.areas for r in a.rounds if r.record is not None]
-    responsible = responsible_people(session=session, site_id=site.id or 0, pending=status.pending)
+    responsible = (
+        responsible_people(session=session, site_id=site.id or 0, pending=status.pending)
+        if status.pending
+        else {}
+    )
     asked: dict[int, list[str]] = {}
     for person, areas in responsible.values():
         for area_status in areas:
             asked.setdefault(area_status.area.id or 0, []).append(person.display_name)
     # A class with no caregiver or teacher yet: the caregiver lead answers for it.
-    leads = tuple(
-        p.display_name
-        for p in list_people_with_role(
-            session=session, site_id=site.id or 0, role=Role.CAREGIVER_LEAD
-        )
-    )
+    unasked = any(a.area.id not in asked for a in status.pending)
+    leads = names_in_role(session, site.id or 0, Role.CAREGIVER_LEAD) if unasked else ()
     return DisinfectionSection(
         done=status.done_count,
         expected=len(status.areas),
@@ -214,13 +215,3 @@ def week_summary(*, session: Session, site: Site, start: date, end: date) -> Wee
 def is_summary_day(*, session: Session, site: Site, day: date) -> bool:
     """School days get a summary; boarding sites every day."""
     return site.boarding or _weekday(day)
-
-
-def list_people_with_role(*, session: Session, site_id: int, role: Role) -> list[Person]:
-    query = (
-        select(Person)
-        .join(Membership, col(Membership.person_id) == col(Person.id))
-        .where(Membership.site_id == site_id, Membership.role == role, col(Membership.active))
-        .order_by(col(Person.id))
-    )
-    return list(session.exec(query))

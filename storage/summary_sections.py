@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, case, func
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from storage.calendar_queries import (
     GapRow,
@@ -26,8 +27,8 @@ from storage.deliveries import rejected_deliveries
 from storage.missed import JobRun, list_missed
 from storage.models import Membership, Person, Site
 from storage.permissions import Role
-from storage.repairs_models import Status, Ticket, TicketEvent
-from storage.repairs_queries import count_open, list_overdue, names_of
+from storage.repairs_models import OPEN, Status, Ticket, TicketEvent
+from storage.repairs_queries import list_overdue, names_of
 from storage.samples_ledger import below_minimum, disposals, meals_of_day
 
 
@@ -36,14 +37,21 @@ def day_bounds(site: Site, day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def names_in_role(session: Session, site_id: int, role: Role) -> tuple[str, ...]:
-    query = (
-        select(Person.display_name)
-        .join(Membership, col(Membership.person_id) == col(Person.id))
-        .where(Membership.site_id == site_id, Membership.role == role, col(Membership.active))
-        .order_by(col(Person.id))
+_NAMES_IN_ROLE = (
+    sa_select(col(Person.display_name))
+    .join(Membership, col(Membership.person_id) == col(Person.id))
+    .where(
+        col(Membership.site_id) == bindparam("site_id"),
+        col(Membership.role) == bindparam("role"),
+        col(Membership.active),
     )
-    return tuple(session.exec(query))
+    .order_by(col(Person.id))
+)
+
+
+def names_in_role(session: Session, site_id: int, role: Role) -> tuple[str, ...]:
+    rows = session.execute(_NAMES_IN_ROLE, {"site_id": site_id, "role": str(role)})
+    return tuple(name for (name,) in rows)
 
 
 @dataclass(frozen=True)
@@ -64,41 +72,37 @@ class RepairsSection:
     overdue: list[OverdueTicket]
 
 
+def _between(column: Any) -> Any:
+    return (column >= bindparam("start")) & (column < bindparam("end"))
+
+
+# Built once (the summary runs for every site): a site's ticket figures of a day, one query.
+_TICKET_COUNTS = sa_select(
+    func.coalesce(func.sum(case((_between(col(Ticket.created_at)), 1), else_=0)), 0),
+    func.coalesce(func.sum(case((_between(col(Ticket.closed_at)), 1), else_=0)), 0),
+    func.coalesce(func.sum(case((col(Ticket.status).in_(OPEN), 1), else_=0)), 0),
+).where(col(Ticket.site_id) == bindparam("site_id"), col(Ticket.status) != Status.DRAFT)
+_REOPENED = (
+    sa_select(func.count())
+    .select_from(TicketEvent)
+    .join(Ticket, col(Ticket.id) == col(TicketEvent.ticket_id))
+    .where(
+        col(Ticket.site_id) == bindparam("site_id"),
+        col(TicketEvent.to_status) == Status.REOPENED,
+        _between(col(TicketEvent.at)),
+    )
+)
+
+
 def repairs_section(*, session: Session, site: Site, day: date, now: datetime) -> RepairsSection:
     assert site.id is not None
     start, end = day_bounds(site, day)
-
-    def count(*where: object) -> int:
-        query = (
-            sa_select(func.count())
-            .select_from(Ticket)
-            .where(
-                col(Ticket.site_id) == site.id,
-                *where,  # type: ignore[arg-type]
-            )
-        )
-        return int(session.execute(query).scalar_one())
-
-    new = count(
-        col(Ticket.created_at) >= start,
-        col(Ticket.created_at) < end,
-        col(Ticket.status) != Status.DRAFT,
-    )
-    closed = count(col(Ticket.closed_at) >= start, col(Ticket.closed_at) < end)
-    reopened = session.execute(
-        sa_select(func.count())
-        .select_from(TicketEvent)
-        .join(Ticket, col(Ticket.id) == col(TicketEvent.ticket_id))
-        .where(
-            col(Ticket.site_id) == site.id,
-            col(TicketEvent.to_status) == Status.REOPENED,
-            col(TicketEvent.at) >= start,
-            col(TicketEvent.at) < end,
-        )
-    ).scalar_one()
+    params = {"site_id": site.id, "start": start, "end": end}
+    new, closed, still_open = session.execute(_TICKET_COUNTS, params).one()
+    reopened = session.execute(_REOPENED, params).scalar_one()
     late = list_overdue(session=session, site_id=site.id, now=now)
     assignees = names_of(session=session, person_ids=[t.assignee_id for t in late])
-    leads = names_in_role(session, site.id, Role.LOGISTICS_LEAD)
+    leads = names_in_role(session, site.id, Role.LOGISTICS_LEAD) if late else ()
     overdue = [
         OverdueTicket(
             t.code,
@@ -109,8 +113,7 @@ def repairs_section(*, session: Session, site: Site, day: date, now: datetime) -
         )
         for t in late
     ]
-    return RepairsSection(new, closed, int(reopened), count_open(session=session, site_id=site.id),
-                          overdue)  # fmt: skip
+    return RepairsSection(int(new), int(closed), int(reopened), int(still_open), overdue)
 
 
 @dataclass(frozen=True)
