@@ -59,8 +59,12 @@ class OverdueTicket:
     code: str
     location: str
     description: str
-    days_overdue: int
+    hours_overdue: int
     ask: tuple[str, ...]
+
+    @property
+    def days_overdue(self) -> int:
+        return self.hours_overdue // 24
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,7 @@ def repairs_section(*, session: Session, site: Site, day: date, now: datetime) -
             t.code,
             t.location,
             t.description,
-            max(0, (now - t.due_at).days) if t.due_at else 0,
+            max(0, int((now - t.due_at).total_seconds() // 3600)) if t.due_at else 0,
             (assignees[t.assignee_id],) if t.assignee_id in assignees else leads,
         )
         for t in late

@@ -20,6 +20,7 @@ matplotlib.use("Agg")  # no display: render to PNG only
 
 from matplotlib import font_manager
 from matplotlib import pyplot as plt
+from matplotlib.ticker import MaxNLocator
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 
@@ -53,16 +54,22 @@ def line_chart(title: str, days: Sequence[date], series: Sequence[Series]) -> by
             if not item.percent:
                 right = right or left.twinx()
                 axis = right
+                top = max([v for v in item.values if v is not None] or [0])
+                right.set_ylim(0, max(5, top + 1))
+                right.yaxis.set_major_locator(MaxNLocator(integer=True))
+                right.set_ylabel(item.label)
             values = [
                 float("nan") if v is None else v * (100 if item.percent else 1) for v in item.values
             ]
-            axis.plot(range(len(labels)), values, marker="o", label=item.label)
+            style = "-o" if item.percent else "--s"
+            axis.plot(range(len(labels)), values, style, label=item.label, linewidth=2)
         left.set_ylim(0, 105)
         left.set_ylabel("%")
-        left.set_title(title)
+        left.set_title(title, fontsize="x-large")
         left.set_xticks(range(len(labels)), labels, rotation=45)
         handles = [h for axis in (left, right) if axis is not None for h in axis.get_lines()]
-        left.legend(handles=handles, loc="lower left", fontsize="small")
+        left.legend(handles=handles, loc="lower left", fontsize="medium", framealpha=0.9)
+        left.grid(axis="y", alpha=0.3)
         figure.tight_layout()
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png")

@@ -46,7 +46,9 @@ def repairs_lines(_: Translate, section: RepairsSection) -> str:
     lines = [
         _line(
             f"{t.code} {t.location} {t.description[:30]}".strip(),
-            _("{days} days overdue").format(days=t.days_overdue),
+            _("{days} days overdue").format(days=t.days_overdue)
+            if t.days_overdue
+            else _("{hours} h overdue").format(hours=max(1, t.hours_overdue)),
             _ask(_, t.ask),
         )
         for t in section.overdue
