@@ -49,6 +49,7 @@ def line_chart(title: str, days: Sequence[date], series: Sequence[Series]) -> by
         figure, left = plt.subplots(figsize=(8, 4), dpi=100)
         right = None
         labels = [f"{d.month}/{d.day}" for d in days]
+        colors = iter(("#2e7d32", "#ef6c00", "#1565c0", "#6a1b9a"))
         for item in series:
             axis = left
             if not item.percent:
@@ -62,7 +63,9 @@ def line_chart(title: str, days: Sequence[date], series: Sequence[Series]) -> by
                 float("nan") if v is None else v * (100 if item.percent else 1) for v in item.values
             ]
             style = "-o" if item.percent else "--s"
-            axis.plot(range(len(labels)), values, style, label=item.label, linewidth=2)
+            axis.plot(
+                range(len(labels)), values, style, label=item.label, linewidth=2, color=next(colors)
+            )
         left.set_ylim(0, 105)
         left.set_ylabel("%")
         left.set_title(title, fontsize="x-large")
