@@ -23,13 +23,14 @@ from storage.calendar_queries import (
     tasks_done_on,
     tasks_due_this_week,
 )
-from storage.deliveries import rejected_deliveries
 from storage.missed import JobRun, list_missed
 from storage.models import Membership, Person, Site
 from storage.permissions import Role
 from storage.repairs_models import OPEN, Status, Ticket, TicketEvent
 from storage.repairs_queries import list_overdue, names_of
-from storage.samples_ledger import below_minimum, disposals, meals_of_day
+from storage.samples_ledger import disposals, meals_of_day
+from storage.samples_models import Delivery, DeliveryItem, SampleDish, SampleLog
+from storage.site_settings import get_site_settings
 
 
 def day_bounds(site: Site, day: date) -> tuple[datetime, datetime]:
@@ -133,20 +134,46 @@ class SamplesSection:
     ask: tuple[str, ...]  # the kitchen staff
 
 
+_BELOW_MINIMUM = (
+    sa_select(func.count())
+    .select_from(SampleDish)
+    .join(SampleLog, col(SampleLog.id) == col(SampleDish.log_id))
+    .where(
+        col(SampleLog.site_id) == bindparam("site_id"),
+        col(SampleLog.day) == bindparam("day"),
+        col(SampleDish.grams) < bindparam("minimum"),
+    )
+)
+_REJECTED = (
+    sa_select(func.count())
+    .select_from(DeliveryItem)
+    .join(Delivery, col(Delivery.id) == col(DeliveryItem.delivery_id))
+    .where(
+        col(Delivery.site_id) == bindparam("site_id"),
+        _between(col(Delivery.received_at)),
+        col(DeliveryItem.accepted).is_(False),
+    )
+)
+
+
 def samples_section(*, session: Session, site: Site, day: date) -> SamplesSection:
     assert site.id is not None
     meals = meals_of_day(session=session, site=site, day=day)
     done = disposals(session=session, site=site, day=day)
+    start, end = day_bounds(site, day)
+    minimum = get_site_settings(site).sample_min_grams
+    params = {"site_id": site.id, "day": day, "minimum": minimum, "start": start, "end": end}
+    missing = [m.meal.key for m in meals if m.log is None]
     return SamplesSection(
-        logged=sum(1 for m in meals if m.log is not None),
+        logged=len(meals) - len(missing),
         expected=len(meals),
-        missing_meals=[m.meal.key for m in meals if m.log is None],
-        below_minimum=len(below_minimum(session=session, site=site, start=day, end=day)),
+        missing_meals=missing,
+        below_minimum=int(session.execute(_BELOW_MINIMUM, params).scalar_one()),
         disposals_due=len(done.due),
         disposals_done=len(done.done),
         held=len(done.held),
-        rejected_items=len(rejected_deliveries(session=session, site=site, start=day, end=day)),
-        ask=names_in_role(session, site.id, Role.KITCHEN),
+        rejected_items=int(session.execute(_REJECTED, params).scalar_one()),
+        ask=names_in_role(session, site.id, Role.KITCHEN) if missing or done.due else (),
     )
 
 
