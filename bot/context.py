@@ -15,7 +15,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.cards import CardEditor
 from bot.config import Settings
 from bot.i18n import Translate, translator
-from bot.inbox import Inbox
+from bot.inbox import Inbox, replaying
 from bot.persistence import SQLPersistence, persistence_session
 from bot.processing import (
     AlreadyDone,
@@ -62,10 +62,12 @@ class HouqinApplication(Application[Any, Any, Any, Any, Any, Any]):
             return
         run = UpdateRun(update)
         token = current_run.set(run)
+        replay = replaying.set(update.update_id in self.inbox.replays)
         try:
             await self._process(update)
             await self.processor.finish(run)
         finally:
+            replaying.reset(replay)
             current_run.reset(token)
 
     async def _process(self, update: object) -> None:

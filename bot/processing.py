@@ -135,6 +135,7 @@ class Processor:
         update_id = run.update.update_id
         tries = self.tries.get(update_id, 0)
         self.tries[update_id] = tries + 1
+        self.app.inbox.replays.add(update_id)
         log.warning(
             "Update %s hit a database outage (%s); try %d in %.1f s",
             update_id,
