@@ -1,4 +1,4 @@
-"""One update from the inbox to done: skip what was done, retry what a database outage broke.
+"""One update from the inbox to done: skip what was done, retry what a passing outage broke.
 
 The update's `done_at` is written in the transaction of its first commit (a session event
 on the update's session), so a crash can never leave its effects stored and the update
@@ -19,6 +19,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, PendingRollbackError
 from sqlmodel import Session
 from telegram import Update
+from telegram.error import BadRequest, NetworkError, RetryAfter
 
 from storage.inbox import mark_done
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from bot.context import HouqinApplication
 
 log = logging.getLogger(__name__)
-# Waits before each new try of an update that a database outage broke: about a minute in all.
+# Waits before each new try of an update an outage broke (database or Telegram): ~1 min in all.
 RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 15.0, 15.0)
 
 
@@ -38,15 +39,21 @@ class AlreadyDone(Exception):
 class UpdateRun:
     update: Update
     marked: bool = False  # done_at committed with the update's own changes
-    outage: BaseException | None = None  # the database went away while handling it
+    outage: BaseException | None = None  # a passing failure (see is_outage) interrupted it
 
 
 current_run: ContextVar[UpdateRun | None] = ContextVar("current_run", default=None)
 
 
 def is_outage(error: BaseException) -> bool:
-    """A lost or refused database connection (worth retrying), not a bug or a bad value."""
+    """A passing failure worth running the update again for: a lost or refused database
+    connection, Telegram unreachable, slow (timeout), failing (5xx) or flooded (429) —
+    not a bug, a bad value, or a refusal (BadRequest, Forbidden)."""
     if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    if isinstance(error, RetryAfter):
+        return True
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
         return True
     return isinstance(error, OperationalError | InterfaceError | PendingRollbackError)
 
@@ -137,7 +144,7 @@ class Processor:
         self.tries[update_id] = tries + 1
         self.app.inbox.replays.add(update_id)
         log.warning(
-            "Update %s hit a database outage (%s); try %d in %.1f s",
+            "Update %s was interrupted (%s); try %d in %.1f s",
             update_id,
             run.outage,
             tries + 2,

@@ -29,11 +29,19 @@ async def place(backend: str, tmp_path: Path) -> AsyncIterator[Kindergarten]:
 
 
 @pytest_asyncio.fixture
-async def launch(place: Kindergarten, tmp_path: Path) -> AsyncIterator[Launch]:
+async def place_pg(tmp_path: Path) -> AsyncIterator[Kindergarten]:
+    if postgres_url() is None:
+        pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL fault stories skipped")
+    async with kindergarten_on("postgresql", tmp_path) as kindergarten:
+        yield kindergarten
+
+
+@pytest_asyncio.fixture
+async def launch(tmp_path: Path) -> AsyncIterator[Launch]:
     """Start a bot process (polling) with extra environment; all are stopped after the test."""
     started: list[FaultBot] = []
 
-    async def start(database_url: str | None = None, **env: str) -> FaultBot:
+    async def start(place: Kindergarten, database_url: str | None = None, **env: str) -> FaultBot:
         bot = FaultBot(place.server, database_url or place.database_url, tmp_path, "polling")
         bot.log_path = tmp_path / f"bot-{len(started)}.log"
         bot.env.update(env)

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import random
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+import pytest
 from sqlmodel import select
 
 from storage.disinfection import DisinfectionRecord
 from storage.models import OutboundMessage
-from tests.e2e.kindergarten import LI_FANG, WAIT, Kindergarten, text_of
+from tests.e2e.kindergarten import (
+    FENG_JUAN,
+    HEALTH_TEACHER,
+    LI_FANG,
+    WAIT,
+    ZHENG_HONG,
+    Kindergarten,
+    text_of,
+)
 from tests.faults.conftest import BACKENDS, Launch
 from tests.faults.world import (
     RECORDED,
@@ -24,12 +35,18 @@ from tests.faults.world import (
 )
 
 
+def reminders_done(place: Kindergarten) -> int:
+    with place.session() as session:
+        rows = session.exec(select(OutboundMessage)).all()
+    return sum(r.key.startswith("disinfection-reminder") and r.outcome == "sent" for r in rows)
+
+
 @BACKENDS
 async def test_kill9_during_a_burst_of_taps_loses_and_doubles_nothing(
     place: Kindergarten, launch: Launch, backend: str
 ) -> None:
     people = add_caregivers(place, 8)
-    bot = await launch()
+    bot = await launch(place)
     pickers = await pickers_for(place, people)
     areas = area_ids(place, pickers)
 
@@ -52,7 +69,7 @@ async def test_kill9_mid_conversation_keeps_the_question(
     place: Kindergarten, launch: Launch
 ) -> None:
     users, li = place.users, place.person(LI_FANG)
-    bot = await launch()
+    bot = await launch(place)
     picker = await method_picker(place, li, "小一班 活动室")
     users.press_button(li, picker, text="含氯消毒液")
     await users.wait_for_edit(picker, count=2, timeout=WAIT)
@@ -75,7 +92,7 @@ async def test_kill9_between_a_claim_and_its_send_posts_the_card_once(
 ) -> None:
     users, group = place.users, place.staff_group
     users.set_faults(hang=1.0, hang_seconds=60, methods=["sendMessage"])  # Telegram never answers
-    bot = await launch()
+    bot = await launch(place)
     await users.wait_until(
         lambda: place.server.faults.injected["hang"] >= 1, timeout=WAIT, what="the card's send"
     )
@@ -94,3 +111,57 @@ async def test_kill9_between_a_claim_and_its_send_posts_the_card_once(
     with place.session() as session:
         [row] = session.exec(select(OutboundMessage)).all()
     assert (row.message_id, row.outcome, row.attempts) == (card.message_id, "sent", 2)
+
+
+async def test_kill9_during_a_uv_session_keeps_it_running_and_endable(
+    place: Kindergarten, launch: Launch
+) -> None:
+    users, li = place.users, place.person(LI_FANG)
+    bot = await launch(place)
+    picker = await method_picker(place, li, "小一班 午睡室")
+    users.press_button(li, picker, text="紫外线灯")
+    await users.wait_for_edit(picker, count=2, timeout=WAIT)
+
+    users.press_button(li, picker, text="▶️ 开始")
+    await asyncio.sleep(random.uniform(0.0, 0.2))
+    await bot.restart()
+    await users.wait_until(
+        lambda: "开始照射" in text_of(picker), timeout=WAIT, what="the lamp's start"
+    )
+    with place.session() as session:
+        [running] = session.exec(select(DisinfectionRecord)).all()
+    assert running.started_at is not None and running.ended_at is None
+
+    users.press_button(li, picker, text="✖️ 中止")
+    await users.wait_until(lambda: "已中止" in text_of(picker), timeout=WAIT, what="abort")
+    with place.session() as session:
+        assert session.exec(select(DisinfectionRecord)).all() == []
+
+
+async def test_kill9_between_the_reminder_and_the_escalation_sends_each_once(
+    place: Kindergarten, launch: Launch
+) -> None:
+    users = place.users
+    zone = ZoneInfo("Asia/Shanghai")
+    now = datetime.now(zone)
+    if now.hour == 0 and now.minute < 5:
+        pytest.skip("the deadline must fall on today")
+    deadline = (now - timedelta(minutes=2)).time().replace(microsecond=0)
+    place.tune_site(disinfection_deadline=deadline, disinfection_escalation_minutes=120)
+    caregivers = [place.person(i) for i in (LI_FANG, ZHENG_HONG, FENG_JUAN)]
+    bot = await launch(place)
+    for caregiver in caregivers:
+        await users.wait_for_bot_message(caregiver, timeout=WAIT)
+    await users.wait_until(lambda: reminders_done(place) == 3, timeout=WAIT, what="the reminders")
+
+    await bot.kill()  # after the reminders, before the escalation
+    place.tune_site(disinfection_escalation_minutes=1)  # the escalation is due on restart
+    await bot.start()
+    escalation = await users.wait_for_bot_message(place.person(HEALTH_TEACHER), timeout=WAIT)
+    await asyncio.sleep(1.0)
+
+    assert "消毒仍未完成" in text_of(escalation)
+    assert len(users.bot_messages(place.person(HEALTH_TEACHER))) == 1
+    for caregiver in caregivers:
+        texts = [text_of(m) for m in users.bot_messages(caregiver)]
+        assert [t for t in texts if t.startswith("⏰")] == texts[-1:], texts

@@ -7,6 +7,8 @@ import asyncio
 import contextlib
 import os
 import signal
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -52,6 +54,27 @@ class FaultBot(BotProcess):
         if self._log is not None:
             self._log.close()
             self._log = None
+
+    async def launch_waiting(self) -> None:
+        """Start it without waiting for it to poll (it may be waiting to take charge)."""
+        self._ready_after = len(self.server.api.calls)
+        command = [sys.executable, "-m", "bot", "run"]
+        self._log = self.log_path.open("wb")
+        self._process = await asyncio.create_subprocess_exec(
+            *command,
+            env=self.env,
+            cwd=self.workdir,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    async def wait_polling(self, timeout: float = 30.0) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not self._called("getUpdates"):
+            assert loop.time() < deadline, f"not polling:\n{self.output()}"
+            await asyncio.sleep(0.05)
 
     async def restart(self) -> None:
         await self.kill()
