@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.context import HouqinApplication
 from jobs.schedule import start_rescans
 from sandbox.demo_calendar import DRILL_PHOTO, seed_demo_calendar
+from sandbox.demo_repairs import seed_demo_tickets, show_demo_tickets
 from sandbox.server import SandboxServer
 from sandbox.state import Chat, User
 from sandbox.userapi import UserApi
@@ -176,12 +177,14 @@ async def stop_bot(app: HouqinApplication) -> None:
 
 def show_todays_boards(app: HouqinApplication) -> None:
     """Post today's cards now, so a demo at any hour has something to look at."""
+    from jobs.calendar import request_card_refresh
     from jobs.disinfection import request_board_refresh
     from storage.disinfection import local_today
 
     with session_scope(app.engine) as session:
         for site in list_sites(session=session):
             request_board_refresh(app, site.id or 0, local_today(site, app.clock()))
+            request_card_refresh(app, site.id or 0)  # the calendar's month card
 
 
 async def run_sandbox(settings: Settings, *, host: str = "127.0.0.1", port: int = 8088) -> None:
@@ -194,8 +197,10 @@ async def run_sandbox(settings: Settings, *, host: str = "127.0.0.1", port: int 
         upgrade(engine)
         demo = seed_demo_world(server.users)
         code = seed_demo_database(engine, demo)
+        seed_demo_tickets(engine)
         app = await start_bot(bot_settings, engine)
         show_todays_boards(app)
+        await show_demo_tickets(app)
         # Members open the bot once, as real staff do after joining, so each has the menu.
         for user_id, _label, _name, role, _class in CAST:
             if role is not None:

@@ -9,15 +9,9 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from storage.plan_dates import default_first_year, due_date, past_months
 from storage.plan_files import PlanFileError, read_plan_file
-from storage.plan_import import (
-    default_first_year,
-    due_date,
-    guess_role,
-    month_heading,
-    parse_plan,
-    past_months,
-)
+from storage.plan_import import guess_role, month_heading, parse_plan
 
 PLANS = Path(__file__).parent / "plans"
 
@@ -54,6 +48,14 @@ EXPECTED: dict[str, dict[int, list[str]]] = {
         4: ["手足口病预防宣传", "保育员消毒知识培训", "开展一次防火演练"],
         5: ["幼儿视力筛查", "食堂卫生检查", "更换饮水机滤芯"],
         6: ["夏季防暑及食品安全宣传", "组织幼儿体检", "学期卫生保健工作总结"],
+    },
+    # Items separated by spaces only, week sub-headings, bullets, a paragraph of prose in a
+    # month (left out), and 六、七月份 (June and July together: due by the end of July).
+    "monthly_calendar_odd.txt": {
+        3: ["开学安全大检查", "食堂餐具消毒检查", "召开家长会", "更换教室灯管", "检查消防通道", "清理仓库杂物"],
+        4: ["春季传染病防控", "组织一次地震疏散演练"],
+        5: ["检查空调"],
+        7: ["期末工作总结"],
     },
 }  # fmt: skip
 
@@ -155,17 +157,19 @@ def test_an_autumn_plan_spans_the_turn_of_the_year() -> None:
     plan = parse_plan((PLANS / "primary_autumn.txt").read_text(encoding="utf-8"))
     first = plan.months[0]
 
-    assert default_first_year(first, date(2026, 8, 20)) == 2026
+    assert default_first_year(plan.months, date(2026, 8, 20)) == 2026
     assert due_date(9, first, 2026) == date(2026, 9, 30)
     assert due_date(12, first, 2026) == date(2026, 12, 31)
     assert due_date(1, first, 2026) == date(2027, 1, 31)
     assert past_months(plan, 2026, date(2026, 11, 26)) == [9, 10]
 
 
-def test_a_spring_plan_read_in_autumn_is_for_next_spring() -> None:
-    assert default_first_year(2, date(2026, 11, 26)) == 2027
-    assert default_first_year(2, date(2027, 1, 10)) == 2027
-    assert default_first_year(9, date(2027, 1, 10)) == 2026
+def test_a_plan_is_for_the_term_still_to_come() -> None:
+    spring, autumn = [2, 3, 4, 5, 6, 7], [9, 10, 11, 12, 1]
+    assert default_first_year(spring, date(2026, 11, 26)) == 2027
+    assert default_first_year(spring, date(2027, 3, 10)) == 2027  # late: February is asked about
+    assert default_first_year(autumn, date(2027, 1, 10)) == 2026  # January is still to come
+    assert default_first_year(autumn, date(2027, 7, 1)) == 2027  # next autumn, not the last one
 
 
 def make_docx() -> bytes:
