@@ -36,19 +36,25 @@ class Inbox:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.fresh: set[int] = set()  # stored by this process, not done yet
+        self.known: set[int] = set()  # were in the database already when stored again
         self.replays: set[int] = set()  # begun before (by a killed run, or failed): run again
         self._done: OrderedDict[int, None] = OrderedDict()
 
     def store(self, updates: list[tuple[int, str]]) -> None:
         """Store a batch (one transaction); raises if the database cannot take it."""
-        self.fresh |= store_updates(engine=self.engine, updates=updates)
-        # Ids the database knew already were stored by an earlier run: checked when processed.
+        new = store_updates(engine=self.engine, updates=updates)
+        self.fresh |= new
+        # Stored by an earlier run (redelivered): looked up when processed.
+        self.known |= {update_id for update_id, _ in updates} - new
 
     def was_done(self, update_id: int) -> bool:
+        """Whether to skip it. An update that never went through `store` (handed to the
+        application directly) costs no query: its first commit is refused if it was done."""
         if update_id in self._done:
             return True
-        if update_id in self.fresh:
+        if update_id not in self.known:
             return False
+        self.known.discard(update_id)
         return is_done(engine=self.engine, update_id=update_id)
 
     def done(self, update_id: int) -> None:

@@ -58,23 +58,24 @@ def is_outage(error: BaseException) -> bool:
     return isinstance(error, OperationalError | InterfaceError | PendingRollbackError)
 
 
-def mark_done_on_commit(session: Session) -> None:
-    """Make the update's first commit also record it as done (see the module's docstring)."""
-    run = current_run.get()
-    if run is None:
+class UpdateSession(Session):
+    """The session of one update: its first commit also records the update as done."""
+
+
+@event.listens_for(UpdateSession, "before_commit")
+def _mark_with_the_first_commit(session: Session) -> None:
+    run = session.info.get("run")
+    if not isinstance(run, UpdateRun) or run.marked:
         return
+    if not mark_done(connection=session.connection(), update_id=run.update.update_id):
+        raise AlreadyDone(run.update.update_id)
 
-    def before_commit(committing: Session) -> None:
-        if not run.marked and not mark_done(
-            connection=committing.connection(), update_id=run.update.update_id
-        ):
-            raise AlreadyDone(run.update.update_id)
 
-    def after_commit(_: Session) -> None:
+@event.listens_for(UpdateSession, "after_commit")
+def _marked(session: Session) -> None:
+    run = session.info.get("run")
+    if isinstance(run, UpdateRun):
         run.marked = True
-
-    event.listen(session, "before_commit", before_commit)
-    event.listen(session, "after_commit", after_commit)
 
 
 def close_quietly(session: Session) -> None:
@@ -133,7 +134,10 @@ class Processor:
         # Never yields to the event loop: nothing else runs between an update and its end.
         with Session(self.app.engine) as session:
             self.app.write_persistence(session)
-            if mark_done(connection=session.connection(), update_id=update_id) or run.marked:
+            if run.marked:  # done_at went in with its first change: only the state is left
+                if session.new or session.dirty or session.deleted:
+                    session.commit()
+            elif mark_done(connection=session.connection(), update_id=update_id):
                 session.commit()
             else:
                 log.warning("Update %s was finished by another process; discarded", update_id)
