@@ -32,10 +32,11 @@ from tests.faults.world import (
 )
 
 TAPS, KILLS = 200, 3
+DATABASE = "houqin_bench_faults"  # beside the benchmark database, never the tests' one
 
 
 async def kill9_burst(backend: str, folder: Path, rng: random.Random) -> None:
-    async with kindergarten_on(backend, folder) as place:
+    async with kindergarten_on(backend, folder, DATABASE) as place:
         people = add_caregivers(place, TAPS // 2)
         bot = FaultBot(place.server, place.database_url, folder, "polling")
         try:
@@ -94,7 +95,7 @@ async def main() -> None:
             await kill9_burst(backend, Path(folder), rng)
     if "postgresql" in found:
         with tempfile.TemporaryDirectory() as folder:
-            async with kindergarten_on("postgresql", Path(folder)) as place:
+            async with kindergarten_on("postgresql", Path(folder), DATABASE) as place:
                 times = await takeover(place, Path(folder))
         print(f"# takeovers: {', '.join(f'{t:.2f}' for t in times)} s", flush=True)
         report("failover.takeover", max(times), "s", "postgresql")

@@ -101,11 +101,11 @@ def postgres_url(database: str = FAULTS_DATABASE) -> str | None:
     return base.rsplit("/", 1)[0] + "/" + database
 
 
-def fresh_database(backend: str, folder: Path) -> str:
+def fresh_database(backend: str, folder: Path, database: str = FAULTS_DATABASE) -> str:
     if backend == "sqlite":
         url = f"sqlite:///{folder / 'houqin.db'}"
     else:
-        found = postgres_url()
+        found = postgres_url(database)
         assert found is not None
         url = found
     engine = make_engine(url)
@@ -118,8 +118,10 @@ def fresh_database(backend: str, folder: Path) -> str:
 
 
 @contextlib.asynccontextmanager
-async def kindergarten_on(backend: str, folder: Path) -> AsyncIterator[Kindergarten]:
-    url = fresh_database(backend, folder)
+async def kindergarten_on(
+    backend: str, folder: Path, database: str = FAULTS_DATABASE
+) -> AsyncIterator[Kindergarten]:
+    url = fresh_database(backend, folder, database)
     async with SandboxServer(SANDBOX_TOKEN, SANDBOX_BOT) as server:
         demo = seed_demo_world(server.users)
         engine = make_engine(url)
