@@ -70,9 +70,12 @@ class FaultBot(BotProcess):
         )
 
     async def wait_polling(self, timeout: float = 30.0) -> None:
+        """Until this process polls (its own log says so: the emulator cannot tell processes
+        apart, and a dead process's long poll may still be answered)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        while not self._called("getUpdates"):
+        while "Application started" not in self.output():
+            assert self.running, f"the process exited:\n{self.output()}"
             assert loop.time() < deadline, f"not polling:\n{self.output()}"
             await asyncio.sleep(0.05)
 
