@@ -12,6 +12,7 @@ BENCHMARKS = [
     "benchmarks.sandbox_roundtrip",
     "benchmarks.summary",
     "benchmarks.repairs",
+    "benchmarks.faults_kill9",
 ]
 
 
