@@ -27,8 +27,8 @@ from bot.leader import AlreadyRunning, Leadership, leadership_for
 from jobs.outbox import take_over_claims
 
 log = logging.getLogger(__name__)
-STOP_BUDGET = 3.5  # seconds for a clean stop after SIGTERM
-HARD_STOP = 4.5  # then the process ends whatever still runs
+STOP_BUDGET = 2.5  # seconds for a clean stop after SIGTERM
+HARD_STOP = 3.5  # then the process ends whatever still runs
 EXIT_TAKEN_OVER = 3
 StartUpdates = Callable[[HouqinApplication], Awaitable[object]]
 
@@ -107,6 +107,8 @@ async def serve(app: HouqinApplication, leadership: Leadership, start: StartUpda
         await asyncio.wait_for(_stop(app), STOP_BUDGET)
     except TimeoutError:
         log.warning("Stopped without waiting for Telegram; the next start finishes the rest")
+        # Cancelling what hangs on Telegram can hang too; the OS releases the lock.
+        os._exit(EXIT_TAKEN_OVER if leadership.lost else 0)
     watching.cancel()
     if starting.done() and not starting.cancelled() and starting.exception() is not None:
         raise starting.exception()  # type: ignore[misc]
