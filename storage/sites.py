@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from storage.audit import record_event
+from storage.calendar import ensure_occurrences
 from storage.calendar_defaults import seed_defaults
 from storage.models import Area, AreaKind, SchoolClass, Site, SiteKind
 from storage.site_settings import SiteSettings, get_site_settings, save_site_settings
@@ -42,6 +43,7 @@ def create_site(
     # The safety calendar's defaults start on the day the site is created.
     today = (now or utcnow()).astimezone(ZoneInfo(timezone)).date()
     seed_defaults(session=session, site=site, start=today)
+    ensure_occurrences(session=session, site=site, today=today)  # the daily job keeps them up
     record_event(session=session, action="site.create", site_id=site.id, name=name)
     session.commit()
     return site

@@ -18,7 +18,6 @@ from storage.calendar import (
     add_note,
     add_photo,
     complete_task,
-    ensure_occurrences,
     get_task,
     is_manager,
     is_responsible,
@@ -65,7 +64,6 @@ async def cmd_tasks(update: Update, context: BotContext) -> int:
     site = sites[0]
     now = context.app.clock()
     today = local_now(site, now).date()
-    ensure_occurrences(session=context.db, site=site, today=today)
     manager = is_manager(context.roles, site.id or 0)
     sunday = today + timedelta(days=6 - today.weekday())
     chosen = []

@@ -101,6 +101,8 @@ COMMANDS: list[Command] = [
         allowed=may_disinfect_own_room,
         refusals=DISINFECTION_REFUSALS,
     ),
+    Command("tasks", Action.VIEW_TASKS),
+    Command("plan", Action.IMPORT_PLAN),
 ]
 
 BUTTONS: list[Button] = [
@@ -214,6 +216,33 @@ COMMANDS += [
     Command("ticket", Action.REPORT_REPAIR, args="1"),
 ]
 
+# The calendar: {task} is the health teacher's inspection (responsible: her role, or a
+# manager); {rule} a recurring rule only managers change.
+CALENDAR_REFUSALS = ("Only {who} or the director can complete this task.",)
+
+
+def may_complete_inspection(roles: Sequence[Role]) -> bool:
+    return Role.HEALTH_TEACHER in roles or can(roles, Action.MANAGE_CALENDAR)
+
+
+BUTTONS += [
+    Button("cal:v1:r", Action.MANAGE_CALENDAR, targets_site=False),
+    Button("cal:v1:pi", Action.IMPORT_PLAN, targets_site=False),
+    Button("cal:v1:rr:{rule}", Action.MANAGE_CALENDAR),
+    Button("cal:v1:rp:{rule}", Action.MANAGE_CALENDAR),
+    Button("cal:v1:rl:{rule}:7", Action.MANAGE_CALENDAR, changes=True),
+    Button("cal:v1:ra:{rule}", Action.MANAGE_CALENDAR, changes=True, reset=True),
+    Button("cal:v1:s:{task}", None, allowed=may_complete_inspection, refusals=CALENDAR_REFUSALS),
+    Button(
+        "cal:v1:d:{task}",
+        None,
+        allowed=may_complete_inspection,
+        refusals=CALENDAR_REFUSALS,
+        changes=True,
+        reset=True,
+    ),
+]
+
 # Callback prefixes in use (the hostile test forges data with each, and with unknown ones).
 PREFIXES = ["lang", "inv", "bind", "dis", "mem", "cal", "rp"]
 # Plain texts that act as commands (the private menu's buttons), Chinese and English.
@@ -228,6 +257,8 @@ MENU_TEXTS = [
     "🧴 Disinfection",
     "🔧 Repair",
     "➕ Invite",
+    "📅 工作日历",
+    "📅 Work calendar",
 ]
 # A refusal every entry may give instead of its own: the button no longer matches anything.
 EXPIRED_REFUSAL = EXPIRED

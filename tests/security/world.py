@@ -4,12 +4,14 @@ site B next door, whose director is "a member of another site"."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
+from storage.calendar import ensure_occurrences
+from storage.calendar_models import TaskOccurrence, TaskRule
 from storage.disinfection import Entry, Method, load_room, local_today, record_disinfection
 from storage.models import Area, Membership, Person, Site
 from storage.permissions import Role
@@ -71,6 +73,7 @@ def build_world(db: Session, now: datetime) -> World:
     )
     world.ids["record"] = _running_uv(db, nap.id or 0, day, now)
     world.ids["ticket"] = _open_ticket(db, site.id, caregiver.person_id, now)
+    world.ids.update(_calendar_ids(db, site, day))
     return world
 
 
@@ -123,3 +126,16 @@ def wipe(engine: Engine) -> None:
     with engine.begin() as connection:
         for table in reversed(SQLModel.metadata.sorted_tables):
             connection.execute(table.delete())
+
+
+def _calendar_ids(db: Session, site: Site, day: date) -> dict[str, int]:
+    """The health teacher's next premises inspection and the deep-cleaning rule."""
+    ensure_occurrences(session=db, site=site, today=day)
+    rules = {r.default_key: r for r in db.exec(select(TaskRule).where(TaskRule.site_id == site.id))}
+    inspection = db.exec(
+        select(TaskOccurrence)
+        .where(TaskOccurrence.rule_id == rules["safety_inspection"].id)
+        .order_by(col(TaskOccurrence.due_date))
+    ).first()
+    assert inspection is not None
+    return {"task": inspection.id or 0, "rule": rules["deep_cleaning"].id or 0}
