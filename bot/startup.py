@@ -69,9 +69,14 @@ def database_error(error: DBAPIError, url: str) -> StartupError:
 def telegram_error(error: TelegramError, settings: Settings) -> StartupError:
     """Why Telegram could not be used at start-up, naming the variable to check."""
     if isinstance(error, InvalidToken):
+        server = (
+            f" (or TELEGRAM_API_URL {settings.telegram_api_url} is not a Bot API server)"
+            if settings.telegram_api_url
+            else ""
+        )
         return StartupError(
-            "TELEGRAM_BOT_TOKEN was rejected by Telegram: check it in @BotFather (/mybots → "
-            "API Token) and put it in .env."
+            f"TELEGRAM_BOT_TOKEN was rejected by Telegram{server}: check it in @BotFather "
+            "(/mybots → API Token) and put it in .env."
         )
     if isinstance(error, Conflict):
         return StartupError(CONFLICT_LINE)

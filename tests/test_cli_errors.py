@@ -98,7 +98,7 @@ async def test_a_token_telegram_rejects_is_one_line_and_never_shown(tmp_path: Pa
         invite = await _houqin(tmp_path, "invite", "--site", "1", "--role", "guard", **env)
 
     line = _one_line(run[0], run[2])
-    assert line.startswith("TELEGRAM_BOT_TOKEN was rejected by Telegram")
+    assert line.startswith("TELEGRAM_BOT_TOKEN was rejected by Telegram (or TELEGRAM_API_URL")
     assert invite[0] == 0 and "?start=" in invite[1]
     assert "999999:***" in invite[2]
     assert SECRET_PART not in run[1] + run[2] + invite[1] + invite[2]
