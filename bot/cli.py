@@ -15,6 +15,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.cli_db import add_backup_commands
+from bot.cli_export import add_export_command
 from bot.cli_jobs import add_jobs_commands
 from bot.cli_plan import add_plan_commands
 from bot.cli_settings import describe_refusal, describe_subcommands, settings_epilog
@@ -142,6 +143,7 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--host", default="127.0.0.1", help="address to listen on")
     sandbox.add_argument("--port", type=int, default=8088, help="port of the chat page and API")
     sandbox.set_defaults(func=cmd_sandbox)
+    add_export_command(commands)
     describe_subcommands(parser)
     return parser
 
