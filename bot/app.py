@@ -35,6 +35,7 @@ from bot.errors import ignore_edits, on_error, on_expired_button, refuse_chatles
 from bot.inbox import Inbox, InboxQueue, InboxRequest, ReplayRequest
 from bot.menu import menu_button
 from bot.persistence import SQLPersistence
+from bot.webhook import install as install_webhook_checks
 from handlers import account, deliveries, export, groups, invites, members, onboarding, summary
 from handlers.calendar import conversation as calendar
 from handlers.calendar import tasks as calendar_tasks
@@ -89,6 +90,7 @@ def build_application(
         # could put 60 into one second) and 20/min per group; retries after a 429.
         limiter = AIORateLimiter(overall_max_rate=1, overall_time_period=1 / 30, max_retries=3)
         builder = builder.rate_limiter(limiter)
+    install_webhook_checks()  # the secret and size checked before a webhook body is read
     application: HouqinApplication = builder.build()
     register_handlers(application)
     return application

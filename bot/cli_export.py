@@ -24,7 +24,9 @@ def add_export_command(commands: Any) -> None:
     export.add_argument("--from", dest="start", required=True, help="first day, e.g. 2026-09-01")
     export.add_argument("--to", dest="end", required=True, help="last day, e.g. 2026-11-30")
     export.add_argument("--out", required=True, help="the .xlsx file to write")
-    export.add_argument("--language", choices=["zh", "en"], default=None)
+    export.add_argument(
+        "--language", choices=["zh", "en"], default=None, help="default: the site's language"
+    )
     export.set_defaults(func=cmd_export)
 
 

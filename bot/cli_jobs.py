@@ -25,12 +25,12 @@ def add_jobs_commands(commands: Any) -> None:
         required=True, metavar="action"
     )
     listing = jobs.add_parser("list", help="what is scheduled next, for whom and why")
-    listing.add_argument("--site", type=int, default=None)
-    listing.add_argument("--limit", type=int, default=50)
+    listing.add_argument("--site", type=int, default=None, help="one site (default: all)")
+    listing.add_argument("--limit", type=int, default=50, help="at most N jobs")
     listing.add_argument("--at", default=None, help="as if it were this UTC time (ISO 8601)")
     listing.set_defaults(func=cmd_jobs_list)
     missed = jobs.add_parser("missed", help="what fell due while the bot was down, too late")
-    missed.add_argument("--site", type=int, default=None)
+    missed.add_argument("--site", type=int, default=None, help="one site (default: all)")
     missed.add_argument("--day", type=date.fromisoformat, default=None, help="YYYY-MM-DD")
     missed.set_defaults(func=cmd_jobs_missed)
 

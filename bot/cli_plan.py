@@ -34,8 +34,8 @@ def add_plan_commands(commands: Any) -> None:
         required=True, metavar="action"
     )
     load = plan.add_parser("import", help="read a plan (.txt / .docx) and schedule its items")
-    load.add_argument("file")
-    load.add_argument("--site", type=int, required=True)
+    load.add_argument("file", help="the plan: a .txt or .docx file")
+    load.add_argument("--site", type=int, required=True, help="the site's id")
     load.add_argument("--year", type=int, default=None, help="calendar year of the first month")
     load.add_argument("--dry-run", action="store_true", help="show what would be scheduled")
     load.add_argument("--json", action="store_true", help="one JSON object per item on stdout")

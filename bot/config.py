@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -11,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SUPPORTED_LANGUAGES = ("zh", "en")
 DEFAULT_DATABASE_URL = "sqlite:///data/houqin.db"
+TOKEN_SHAPE = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{1,100}")
 
 
 class Settings(BaseSettings):
@@ -56,6 +58,24 @@ class Settings(BaseSettings):
     def _blank_is_none(cls, value: object) -> object:
         return None if value == "" else value
 
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        # Checked here, so a typo is one line now instead of a network error later.
+        if value is not None and not TOKEN_SHAPE.fullmatch(value.get_secret_value()):
+            raise ValueError("not a bot token; @BotFather gives one like 123456:ABC-DEF…")
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _server_root(cls, value: str | None) -> str | None:
+        """The server's root; the form PTB's `base_url` uses (root + "/bot") is accepted too."""
+        if not value:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://, e.g. http://127.0.0.1:8081")
+        return value.rstrip("/").removesuffix("/bot").rstrip("/")
+
     @property
     def token(self) -> str | None:
         return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
@@ -82,5 +102,6 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         for error in exc.errors():
             variable = str(error["loc"][0]) if error["loc"] else "?"
-            print(f"Invalid configuration: {variable}: {error['msg']}", file=sys.stderr)
+            message = str(error["msg"]).removeprefix("Value error, ")
+            print(f"Invalid configuration: {variable}: {message}", file=sys.stderr)
         raise SystemExit(2) from None
