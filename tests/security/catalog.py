@@ -243,8 +243,21 @@ BUTTONS += [
     ),
 ]
 
+# The summary and the ledgers: managers (director, logistics head, health teacher).
+COMMANDS += [
+    Command("today", Action.VIEW_SUMMARY),
+    Command("week", Action.VIEW_SUMMARY),
+    Command("export", Action.EXPORT_LEDGERS),
+    Command("export", Action.EXPORT_LEDGERS, args="disinfection 2026-11-01 2026-11-30"),
+]
+BUTTONS += [
+    Button("sum:v1:dis:{site}:{day}", Action.VIEW_SUMMARY),
+    Button("exp:v1:k:{site}:disinfection", Action.EXPORT_LEDGERS),
+    Button("exp:v1:g:{site}:disinfection:20261101:20261130", Action.EXPORT_LEDGERS),
+]
+
 # Callback prefixes in use (the hostile test forges data with each, and with unknown ones).
-PREFIXES = ["lang", "inv", "bind", "dis", "mem", "cal", "rp"]
+PREFIXES = ["lang", "inv", "bind", "dis", "mem", "cal", "rp", "sum", "exp"]
 # Plain texts that act as commands (the private menu's buttons), Chinese and English.
 MENU_TEXTS = [
     "🧴 消毒打卡",
@@ -259,6 +272,10 @@ MENU_TEXTS = [
     "➕ Invite",
     "📅 工作日历",
     "📅 Work calendar",
+    "📊 今日概况",
+    "📁 台账导出",
+    "📊 Today",
+    "📁 Ledgers",
 ]
 # A refusal every entry may give instead of its own: the button no longer matches anything.
 EXPIRED_REFUSAL = EXPIRED
