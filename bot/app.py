@@ -20,6 +20,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+import jobs.checkins
 import jobs.disinfection  # noqa: F401  (registers its site scheduler)
 from bot.callbacks import pattern
 from bot.commands import publish_commands
@@ -29,6 +30,9 @@ from bot.errors import on_error, on_expired_button
 from bot.menu import menu_button
 from bot.persistence import SQLPersistence
 from handlers import account, groups, invites, onboarding
+from handlers.checkins import admin as checkin_admin
+from handlers.checkins import conversation as checkins
+from handlers.checkins import leave
 from handlers.disinfection import conversation as disinfection
 from handlers.disinfection import epidemic
 from jobs.schedule import start_rescans
@@ -73,6 +77,8 @@ def build_application(
 def register_handlers(app: Application) -> None:
     # The conversation first: while it waits for typed input, that text is its answer.
     app.add_handler(disinfection.conversation())
+    # Check-ins: its menu buttons are entry points too, so a tap resets a half-typed answer.
+    app.add_handler(checkins.conversation())
     # Commands next: "/cancel" and "/start" must win over any text handler.
     app.add_handler(CommandHandler("start", onboarding.cmd_start, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("help", account.cmd_help))
@@ -86,6 +92,11 @@ def register_handlers(app: Application) -> None:
         CommandHandler("disinfect", disinfection.cmd_disinfect, filters.ChatType.PRIVATE)
     )
     app.add_handler(CommandHandler("epidemic", epidemic.cmd_epidemic))
+    app.add_handler(CommandHandler("leave", leave.cmd_leave, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("zone", checkin_admin.cmd_zone, filters.ChatType.PRIVATE))
+    app.add_handler(
+        CommandHandler("calendar", checkin_admin.cmd_calendar, filters.ChatType.PRIVATE)
+    )
     app.add_handler(CommandHandler("cancel", disinfection.cmd_cancel))
 
     # Menu buttons are plain text in the user's language.

@@ -83,6 +83,10 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("names", nargs="+")
     add.set_defaults(func=cmd_class_add)
 
+    from bot.cli_checkins import add_checkin_commands  # late: it uses this module's helpers
+
+    add_checkin_commands(commands)
+
     run = commands.add_parser(
         "run", help="run the bot (long polling, or --webhook); no token: sandbox"
     )

@@ -24,6 +24,11 @@ def _allowed(*actions: Action) -> Callable[[list[RoleAtSite]], bool]:
     return lambda roles: any(can([r.role for r in roles], action) for action in actions)
 
 
+def _class_staff(action: Action) -> Callable[[list[RoleAtSite]], bool]:
+    """Roles tied to a class that allow the action (a class teacher, a caregiver)."""
+    return lambda roles: any(r.class_id is not None and can([r.role], action) for r in roles)
+
+
 def _any_role(roles: list[RoleAtSite]) -> bool:
     return bool(roles)
 
@@ -35,6 +40,8 @@ MENU: list[MenuItem] = [
         N_("🧴 Disinfection"),
         _allowed(Action.DISINFECT_OWN_CLASS, Action.DISINFECT_ANY_CLASS),
     ),
+    MenuItem("morning_check", N_("🩺 Morning check"), _class_staff(Action.MORNING_CHECK_OWN_CLASS)),
+    MenuItem("zone_check", N_("✅ Zone self-check"), _allowed(Action.ZONE_CHECK)),
     MenuItem("invite", N_("➕ Invite"), _allowed(Action.INVITE_STAFF)),
     MenuItem("me", N_("👤 Me"), _any_role),
     MenuItem("help", N_("❓ Help"), _any_role),

@@ -37,13 +37,28 @@ class Action(StrEnum):
     RECEIVE_HYGIENE_ESCALATION = "receive_hygiene_escalation"
     SET_EPIDEMIC_MODE = "set_epidemic_mode"
     RECEIVE_NOTICES = "receive_notices"
+    # Check-ins: the morning check of one's own class, one's zone, leave, the calendar.
+    MORNING_CHECK_OWN_CLASS = "morning_check_own_class"
+    ZONE_CHECK = "zone_check"
+    TAKE_LEAVE = "take_leave"
+    MANAGE_ZONES = "manage_zones"
+    MANAGE_CALENDAR = "manage_calendar"
+    RECEIVE_HEALTH_ALERTS = "receive_health_alerts"
+    RECEIVE_ZONE_ESCALATION = "receive_zone_escalation"
 
 
-_EVERY_STAFF = {Action.VIEW_STAFF_DATA}
+_EVERY_STAFF = {Action.VIEW_STAFF_DATA, Action.ZONE_CHECK, Action.TAKE_LEAVE}
+# Alerts and escalations that go to one role only (the director gets the daily summary).
+_NOT_FOR_DIRECTOR = {
+    Action.RECEIVE_NOTICES,
+    Action.RECEIVE_HYGIENE_ESCALATION,
+    Action.RECEIVE_HEALTH_ALERTS,
+    Action.RECEIVE_ZONE_ESCALATION,
+}
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     # Escalations go to the health teacher and logistics head; the director gets the summary.
-    Role.DIRECTOR: frozenset(Action) - {Action.RECEIVE_NOTICES, Action.RECEIVE_HYGIENE_ESCALATION},
+    Role.DIRECTOR: frozenset(Action) - _NOT_FOR_DIRECTOR,
     Role.LOGISTICS_HEAD: frozenset(
         _EVERY_STAFF
         | {
@@ -53,6 +68,8 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.DISINFECT_ANY_CLASS,
             Action.RECEIVE_HYGIENE_ESCALATION,
             Action.SET_EPIDEMIC_MODE,
+            Action.MANAGE_ZONES,
+            Action.MANAGE_CALENDAR,
         }
     ),
     Role.HEALTH_TEACHER: frozenset(
@@ -61,12 +78,19 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.DISINFECT_ANY_CLASS,
             Action.RECEIVE_HYGIENE_ESCALATION,
             Action.SET_EPIDEMIC_MODE,
+            Action.RECEIVE_HEALTH_ALERTS,
         }
     ),
-    Role.LOGISTICS_LEAD: frozenset(_EVERY_STAFF),
+    Role.LOGISTICS_LEAD: frozenset(
+        _EVERY_STAFF | {Action.MANAGE_ZONES, Action.RECEIVE_ZONE_ESCALATION}
+    ),
     Role.CAREGIVER_LEAD: frozenset(_EVERY_STAFF | {Action.DISINFECT_ANY_CLASS}),
-    Role.CLASS_TEACHER: frozenset(_EVERY_STAFF | {Action.DISINFECT_OWN_CLASS}),
-    Role.CAREGIVER: frozenset(_EVERY_STAFF | {Action.DISINFECT_OWN_CLASS}),
+    Role.CLASS_TEACHER: frozenset(
+        _EVERY_STAFF | {Action.DISINFECT_OWN_CLASS, Action.MORNING_CHECK_OWN_CLASS}
+    ),
+    Role.CAREGIVER: frozenset(
+        _EVERY_STAFF | {Action.DISINFECT_OWN_CLASS, Action.MORNING_CHECK_OWN_CLASS}
+    ),
     Role.KITCHEN: frozenset(_EVERY_STAFF),
     Role.MAINTENANCE: frozenset(_EVERY_STAFF),
     Role.GUARD: frozenset(_EVERY_STAFF),

@@ -1,0 +1,211 @@
+"""Who has answered and who has not: the queries behind the boards, reminders and escalations.
+
+The reminder lists are built for many sites at once with a fixed number of queries (the
+09:00 run of a large deployment builds one list, whatever the number of sites).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from storage.checkin_models import CheckinAnswer
+from storage.checkins import TEMPLATES, Template, WindowTimes, window_named, window_times
+from storage.checkins_morning import MorningReport, report_from_data
+from storage.models import Membership, Person, SchoolClass, Site, Zone
+from storage.permissions import Role
+from storage.school_days import calendar_overrides, is_school_day_given, leaves_on
+from storage.zones import ZoneDuty, zone_duties
+
+CLASS_STAFF = (Role.CLASS_TEACHER, Role.CAREGIVER)
+
+
+def current_answers(
+    *, session: Session, site_ids: Iterable[int], template: Template, day: date
+) -> dict[tuple[str, str], CheckinAnswer]:
+    """(window, subject) → the latest version of each answer of a day (one query)."""
+    query = (
+        select(CheckinAnswer)
+        .where(
+            col(CheckinAnswer.site_id).in_(list(site_ids)),
+            CheckinAnswer.template == template,
+            CheckinAnswer.day == day,
+        )
+        .order_by(col(CheckinAnswer.version))
+    )
+    return {(a.window, a.subject): a for a in session.exec(query)}
+
+
+def _names(session: Session, person_ids: Iterable[int]) -> dict[int, Person]:
+    ids = list(set(person_ids))
+    if not ids:
+        return {}
+    return {p.id or 0: p for p in session.exec(select(Person).where(col(Person.id).in_(ids)))}
+
+
+@dataclass(frozen=True)
+class ClassLine:
+    class_id: int
+    class_name: str
+    answer: CheckinAnswer | None
+    answered_by: str | None
+
+    @property
+    def report(self) -> MorningReport | None:
+        return report_from_data(self.answer.data) if self.answer else None
+
+
+@dataclass(frozen=True)
+class MorningDay:
+    """The morning check of one site on one day, class by class."""
+
+    site: Site
+    day: date
+    school_day: bool
+    times: WindowTimes
+    classes: list[ClassLine]
+
+    @property
+    def missing(self) -> list[ClassLine]:
+        return [c for c in self.classes if c.answer is None]
+
+
+def morning_day(*, session: Session, site: Site, day: date) -> MorningDay:
+    """Every class of the site with its current answer of the day (four queries)."""
+    assert site.id is not None
+    overrides = calendar_overrides(session=session, site_ids=[site.id], start=day, end=day)
+    classes = session.exec(
+        select(SchoolClass)
+        .where(SchoolClass.site_id == site.id, col(SchoolClass.active))
+        .order_by(col(SchoolClass.position), col(SchoolClass.id))
+    ).all()
+    answers = current_answers(
+        session=session, site_ids=[site.id], template=Template.MORNING, day=day
+    )
+    people = _names(session, (a.person_id for a in answers.values()))
+    lines = []
+    for school_class in classes:
+        answer = answers.get(("morning", f"class:{school_class.id}"))
+        who = people.get(answer.person_id) if answer else None
+        lines.append(
+            ClassLine(
+                school_class.id or 0, school_class.name, answer, who.display_name if who else None
+            )
+        )
+    window = window_named(Template.MORNING, "morning")
+    return MorningDay(
+        site, day, is_school_day_given(site, day, overrides), window_times(site, window, day), lines
+    )
+
+
+@dataclass(frozen=True)
+class ZoneLine:
+    duty: ZoneDuty
+    person_name: str | None
+    answers: dict[str, CheckinAnswer | None]
+
+
+@dataclass(frozen=True)
+class ZoneDay:
+    site: Site
+    day: date
+    school_day: bool
+    zones: list[ZoneLine]
+
+    def missing(self, window: str) -> list[ZoneLine]:
+        return [z for z in self.zones if z.answers.get(window) is None]
+
+
+def zone_day(*, session: Session, site: Site, day: date) -> ZoneDay:
+    """Every zone of the site, who answers for it today, and its answers per window."""
+    assert site.id is not None
+    overrides = calendar_overrides(session=session, site_ids=[site.id], start=day, end=day)
+    zones = session.exec(
+        select(Zone).where(Zone.site_id == site.id, col(Zone.active)).order_by(col(Zone.id))
+    ).all()
+    duties = zone_duties(zones, leaves_on(session=session, site_ids=[site.id], day=day), day)
+    answers = current_answers(session=session, site_ids=[site.id], template=Template.ZONE, day=day)
+    people = _names(session, (d.person_id for d in duties if d.person_id))
+    lines = []
+    for duty in duties:
+        person = people.get(duty.person_id or 0)
+        per_window = {
+            w.name: answers.get((w.name, f"zone:{duty.zone.id}"))
+            for w in TEMPLATES[Template.ZONE].windows
+        }
+        lines.append(ZoneLine(duty, person.display_name if person else None, per_window))
+    return ZoneDay(site, day, is_school_day_given(site, day, overrides), lines)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One private reminder: to whom, at which site, about which classes or zones."""
+
+    site_id: int
+    person_id: int
+    telegram_user_id: int
+    language: str | None
+    subjects: tuple[str, ...]
+
+
+def morning_reminders(*, session: Session, sites: list[Site], day: date) -> list[Reminder]:
+    """The 09:00 list: class staff (not on leave) of every class not yet reported, at the
+    sites where `day` is a school day. Five queries, however many sites."""
+    overrides = calendar_overrides(
+        session=session, site_ids=[s.id or 0 for s in sites], start=day, end=day
+    )
+    open_ids = [s.id or 0 for s in sites if is_school_day_given(s, day, overrides)]
+    if not open_ids:
+        return []
+    answered = {
+        subject
+        for (_window, subject) in current_answers(
+            session=session, site_ids=open_ids, template=Template.MORNING, day=day
+        )
+    }
+    away = leaves_on(session=session, site_ids=open_ids, day=day)
+    query = (
+        select(Membership.site_id, Person, SchoolClass.id, SchoolClass.name)
+        .join(Person, col(Person.id) == col(Membership.person_id))
+        .join(SchoolClass, col(SchoolClass.id) == col(Membership.class_id))
+        .where(
+            col(Membership.site_id).in_(open_ids),
+            col(Membership.active),
+            col(SchoolClass.active),
+            col(Membership.role).in_([str(r) for r in CLASS_STAFF]),
+        )
+        .order_by(col(Membership.site_id), col(SchoolClass.position), col(Person.id))
+    )
+    targets: dict[tuple[int, int], tuple[Person, list[str]]] = {}
+    for site_id, person, class_id, class_name in session.exec(query):
+        if f"class:{class_id}" in answered or person.id in away:
+            continue
+        entry = targets.setdefault((site_id, person.id or 0), (person, []))
+        if class_name not in entry[1]:
+            entry[1].append(class_name)
+    return [
+        Reminder(site_id, pid, p.telegram_user_id, p.language, tuple(names))
+        for (site_id, pid), (p, names) in targets.items()
+    ]
+
+
+def zone_reminders(*, session: Session, site: Site, day: date, window: str) -> list[Reminder]:
+    """The zone answerers of the day (stand-ins for people on leave) who have not answered."""
+    status = zone_day(session=session, site=site, day=day)
+    if not status.school_day:
+        return []
+    by_person: dict[int, list[str]] = {}
+    for line in status.missing(window):
+        if line.duty.person_id is not None:
+            by_person.setdefault(line.duty.person_id, []).append(line.duty.zone.name)
+    people = _names(session, by_person)
+    return [
+        Reminder(
+            site.id or 0, pid, people[pid].telegram_user_id, people[pid].language, tuple(zones)
+        )
+        for pid, zones in by_person.items()
+        if pid in people
+    ]
