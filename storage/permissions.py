@@ -58,7 +58,8 @@ _NOT_FOR_DIRECTOR = {
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     # Escalations go to the health teacher and logistics head; the director gets the summary.
-    Role.DIRECTOR: frozenset(Action) - _NOT_FOR_DIRECTOR,
+    # The morning check is reported by the class's own staff; the director has no class.
+    Role.DIRECTOR: frozenset(Action) - _NOT_FOR_DIRECTOR - {Action.MORNING_CHECK_OWN_CLASS},
     Role.LOGISTICS_HEAD: frozenset(
         _EVERY_STAFF
         | {

@@ -102,7 +102,7 @@ def list_staff(*, session: Session, site_id: int) -> list[Person]:
         )
         .order_by(col(Person.id))
     )
-    return list(dict.fromkeys(session.exec(query)))
+    return list({person.id: person for person in session.exec(query)}.values())
 
 
 def find_staff(*, session: Session, site_id: int, who: str) -> Person | None:

@@ -34,7 +34,9 @@ class Kindergarten:
     zones: dict[str, Zone] = field(default_factory=dict)
 
 
-def make_kindergarten(db: Session, classes: tuple[str, ...] = CLASSES, expected: int = 25) -> Kindergarten:
+def make_kindergarten(
+    db: Session, classes: tuple[str, ...] = CLASSES, expected: int = 25
+) -> Kindergarten:
     site = make_site(db, classes=classes)
     k = Kindergarten(site)
     for index, name in enumerate(classes):
@@ -54,11 +56,19 @@ def make_kindergarten(db: Session, classes: tuple[str, ...] = CLASSES, expected:
     make_member(db, site, PARENT, Role.PARENT, classes[0])
     assert site.id is not None
     bind_group(
-        session=db, site_id=site.id, chat_id=STAFF_GROUP.id, purpose=GroupPurpose.STAFF,
-        title=STAFF_GROUP.title, person_id=None,
+        session=db,
+        site_id=site.id,
+        chat_id=STAFF_GROUP.id,
+        purpose=GroupPurpose.STAFF,
+        title=STAFF_GROUP.title,
+        person_id=None,
     )
-    k.zones["大门"] = set_zone(session=db, site_id=site.id, name="大门", person_id=person_of(db, GUARD).id, by=None)
-    k.zones["厨房"] = set_zone(session=db, site_id=site.id, name="厨房", person_id=person_of(db, COOK).id, by=None)
+    k.zones["大门"] = set_zone(
+        session=db, site_id=site.id, name="大门", person_id=person_of(db, GUARD).id, by=None
+    )
+    k.zones["厨房"] = set_zone(
+        session=db, site_id=site.id, name="厨房", person_id=person_of(db, COOK).id, by=None
+    )
     db.commit()
     return k
 
@@ -82,14 +92,18 @@ async def tap(telegram: Telegram, user: User, calls: list[Call], label: str) -> 
 
 def private(calls: list[Call]) -> dict[int, str]:
     """chat id → text of what the bot sent to people (not groups)."""
-    return {c.chat_id or 0: c.text for c in calls if c.method == "sendMessage" and (c.chat_id or 0) > 0}
+    return {
+        c.chat_id or 0: c.text for c in calls if c.method == "sendMessage" and (c.chat_id or 0) > 0
+    }
 
 
 def board(telegram: Telegram, title: str) -> str:
     """The latest text of a staff-group card whose first line starts with `title`."""
     cards = [
-        c.text for c in telegram.request.calls
-        if c.chat_id == STAFF_GROUP.id and c.method in {"sendMessage", "editMessageText"}
+        c.text
+        for c in telegram.request.calls
+        if c.chat_id == STAFF_GROUP.id
+        and c.method in {"sendMessage", "editMessageText"}
         and c.text.startswith(title)
     ]
     assert cards, f"no card {title!r}"

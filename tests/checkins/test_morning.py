@@ -17,7 +17,9 @@ from tests.support.networking import Call
 from tests.support.telegram import Telegram, User, to
 
 
-async def report_two_sick(telegram: Telegram, teacher: User, second_symptom: str = "咳嗽") -> list[list[Call]]:
+async def report_two_sick(
+    telegram: Telegram, teacher: User, second_symptom: str = "咳嗽"
+) -> list[list[Call]]:
     """🩺 晨检 → 病假 +1 → 小明 → 发热 → 病假 +1 → 小红 → 咳嗽 → 提交: six taps, two names."""
     taps = [await telegram.send(teacher, "🩺 晨检")]
     taps.append(await tap(telegram, teacher, taps[-1], "病假 +1"))
@@ -123,7 +125,9 @@ async def test_two_fevers_in_one_class_alert_the_health_teacher_at_once(
 
     alert = to(taps[-1], HEALTH_TEACHER.id)
     assert len(alert) == 1
-    assert alert[0].text.startswith("⚠️ 第一幼儿园 · 小一班：今天（11月26日 (周四)）有 2 名幼儿发热或出疹：小明、小红")
+    assert alert[0].text.startswith(
+        "⚠️ 第一幼儿园 · 小一班：今天（11月26日 (周四)）有 2 名幼儿发热或出疹：小明、小红"
+    )
     # Reporting again (a replacement) does not alert twice.
     again = await telegram.send(k.teachers["小一班"], "🩺 晨检")
     assert "小一班今天已报" in again[-1].text
