@@ -112,7 +112,8 @@ async def refresh_card(app: HouqinApplication, site_id: int, day: date, template
         _ = translator(site.language)
         if template == Template.MORNING:
             status = morning_day(session=session, site=site, day=day)
-            school_day, text = status.school_day, board.morning_board(_, site.language, status)
+            school_day = status.school_day and status.in_use
+            text = board.morning_board(_, site.language, status)
         else:
             zones = zone_day(session=session, site=site, day=day)
             school_day, text = (

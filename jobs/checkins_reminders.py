@@ -103,7 +103,8 @@ def _missing(session: Session, site: Site, day: date, name: str) -> tuple[bool, 
         reminded = morning_reminders(session=session, sites=[site], day=day)
         people = [get_person_by_id(session=session, person_id=r.person_id) for r in reminded]
         names = [p.display_name for p in people if p is not None]
-        return status.school_day, [c.class_name for c in status.missing], "、".join(names)
+        in_use = status.school_day and status.in_use
+        return in_use, [c.class_name for c in status.missing], "、".join(names)
     zones = zone_day(session=session, site=site, day=day)
     missing = zones.missing(name)
     lines = [f"{z.duty.zone.name}（{z.person_name or '—'}）" for z in missing]

@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from storage.checkin_models import CheckinAnswer
+from storage.checkin_models import CheckinAnswer, ClassHeadcount
 from storage.checkins import TEMPLATES, Template, WindowTimes, window_named, window_times
 from storage.checkins_morning import MorningReport, report_from_data
 from storage.models import Membership, Person, SchoolClass, Site, Zone
@@ -58,6 +58,18 @@ class ClassLine:
         return report_from_data(self.answer.data) if self.answer else None
 
 
+def sites_using_morning_check(*, session: Session, site_ids: Iterable[int]) -> set[int]:
+    """Sites where the morning check has started: a class has told its headcount (the
+    first 🩺 晨检 asks for it). Before that nobody is asked, reminded or escalated to."""
+    query = (
+        select(SchoolClass.site_id)
+        .join(ClassHeadcount, col(ClassHeadcount.class_id) == col(SchoolClass.id))
+        .where(col(SchoolClass.site_id).in_(list(site_ids)))
+        .distinct()
+    )
+    return set(session.exec(query))
+
+
 @dataclass(frozen=True)
 class MorningDay:
     """The morning check of one site on one day, class by class."""
@@ -67,6 +79,7 @@ class MorningDay:
     school_day: bool
     times: WindowTimes
     classes: list[ClassLine]
+    in_use: bool = True
 
     @property
     def missing(self) -> list[ClassLine]:
@@ -97,7 +110,12 @@ def morning_day(*, session: Session, site: Site, day: date) -> MorningDay:
         )
     window = window_named(Template.MORNING, "morning")
     return MorningDay(
-        site, day, is_school_day_given(site, day, overrides), window_times(site, window, day), lines
+        site,
+        day,
+        is_school_day_given(site, day, overrides),
+        window_times(site, window, day),
+        lines,
+        bool(sites_using_morning_check(session=session, site_ids=[site.id])),
     )
 
 
@@ -153,11 +171,13 @@ class Reminder:
 
 def morning_reminders(*, session: Session, sites: list[Site], day: date) -> list[Reminder]:
     """The 09:00 list: class staff (not on leave) of every class not yet reported, at the
-    sites where `day` is a school day. Five queries, however many sites."""
+    sites where `day` is a school day and the morning check is in use. Six queries,
+    however many sites."""
     overrides = calendar_overrides(
         session=session, site_ids=[s.id or 0 for s in sites], start=day, end=day
     )
     open_ids = [s.id or 0 for s in sites if is_school_day_given(s, day, overrides)]
+    open_ids = list(sites_using_morning_check(session=session, site_ids=open_ids))
     if not open_ids:
         return []
     answered = {
