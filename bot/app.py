@@ -21,7 +21,8 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 import jobs.checkins
-import jobs.disinfection  # noqa: F401  (registers its site scheduler)
+import jobs.disinfection  # registers its site scheduler
+import jobs.repairs_deadlines  # noqa: F401  (registers its site scheduler)
 from bot.callbacks import pattern
 from bot.commands import publish_commands
 from bot.config import Settings
@@ -29,7 +30,7 @@ from bot.context import BotContext, HouqinApplication
 from bot.errors import on_error, on_expired_button
 from bot.menu import menu_button
 from bot.persistence import SQLPersistence
-from handlers import account, groups, invites, onboarding
+from handlers import account, groups, invites, members, onboarding
 from handlers.checkins import admin as checkin_admin
 from handlers.checkins import conversation as checkins
 from handlers.checkins import leave
@@ -86,6 +87,7 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("lang", account.cmd_lang, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("invite", invites.cmd_invite, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("invites", invites.cmd_invites, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("members", members.cmd_members, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("bind", groups.cmd_bind))
     app.add_handler(CommandHandler("unbind", groups.cmd_unbind))
     app.add_handler(
@@ -102,12 +104,16 @@ def register_handlers(app: Application) -> None:
     # Menu buttons are plain text in the user's language.
     app.add_handler(MessageHandler(menu_button("disinfection"), disinfection.cmd_disinfect))
     app.add_handler(MessageHandler(menu_button("invite"), invites.cmd_invite))
+    app.add_handler(MessageHandler(menu_button("members"), members.cmd_members))
     app.add_handler(MessageHandler(menu_button("me"), account.cmd_me))
     app.add_handler(MessageHandler(menu_button("help"), account.cmd_help))
 
     app.add_handler(CallbackQueryHandler(account.on_language_button, pattern=pattern("lang")))
     app.add_handler(CallbackQueryHandler(invites.on_invite_button, pattern=pattern(invites.PREFIX)))
     app.add_handler(CallbackQueryHandler(groups.on_bind_button, pattern=pattern(groups.PREFIX)))
+    app.add_handler(
+        CallbackQueryHandler(members.on_members_button, pattern=pattern(members.PREFIX))
+    )
     # Last among buttons: anything no pattern above matched is an expired button.
     app.add_handler(CallbackQueryHandler(on_expired_button))
 

@@ -34,6 +34,7 @@ COMMANDS: list[Command] = [
     Command("calendar", N_("Closed days: holidays and breaks"), action=Action.MANAGE_CALENDAR),
     Command("invite", N_("Invite staff or parents"), action=Action.INVITE_STAFF),
     Command("invites", N_("Open invitations; withdraw one"), action=Action.INVITE_STAFF),
+    Command("members", N_("Members: change a role or class, remove"), action=Action.MANAGE_MEMBERS),
     Command("bind", N_("Bind this group to the site"), private=False, group=True),
     Command("unbind", N_("Unbind this group"), private=False, group=True),
     Command("cancel", N_("Cancel the current step")),

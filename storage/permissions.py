@@ -37,6 +37,13 @@ class Action(StrEnum):
     RECEIVE_HYGIENE_ESCALATION = "receive_hygiene_escalation"
     SET_EPIDEMIC_MODE = "set_epidemic_mode"
     RECEIVE_NOTICES = "receive_notices"
+    MANAGE_MEMBERS = "manage_members"
+    REPORT_REPAIR = "report_repair"
+    ACCEPT_REPAIR = "accept_repair"
+    ASSIGN_REPAIR = "assign_repair"
+    VERIFY_HAZARD = "verify_hazard"
+    VIEW_ALL_TICKETS = "view_all_tickets"
+    RECEIVE_REPAIR_ESCALATION = "receive_repair_escalation"
     # Check-ins: the morning check of one's own class, one's zone, leave, the calendar.
     MORNING_CHECK_OWN_CLASS = "morning_check_own_class"
     ZONE_CHECK = "zone_check"
@@ -47,19 +54,30 @@ class Action(StrEnum):
     RECEIVE_ZONE_ESCALATION = "receive_zone_escalation"
 
 
-_EVERY_STAFF = {Action.VIEW_STAFF_DATA, Action.ZONE_CHECK, Action.TAKE_LEAVE}
-# Alerts and escalations that go to one role only (the director gets the daily summary).
-_NOT_FOR_DIRECTOR = {
-    Action.RECEIVE_NOTICES,
-    Action.RECEIVE_HYGIENE_ESCALATION,
-    Action.RECEIVE_HEALTH_ALERTS,
-    Action.RECEIVE_ZONE_ESCALATION,
+_EVERY_STAFF = {Action.VIEW_STAFF_DATA, Action.REPORT_REPAIR, Action.ZONE_CHECK, Action.TAKE_LEAVE}
+# Repairs: the logistics lead assigns and verifies, maintenance accepts and completes.
+_REPAIR_LEAD = {
+    Action.ASSIGN_REPAIR,
+    Action.VERIFY_HAZARD,
+    Action.VIEW_ALL_TICKETS,
+    Action.RECEIVE_REPAIR_ESCALATION,
 }
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
-    # Escalations go to the health teacher and logistics head; the director gets the summary.
+    # Escalations go to the health teacher and logistics head; the director gets the summary
+    # (and a repair still open a day after its first escalation). Fixing is maintenance's.
     # The morning check is reported by the class's own staff; the director has no class.
-    Role.DIRECTOR: frozenset(Action) - _NOT_FOR_DIRECTOR - {Action.MORNING_CHECK_OWN_CLASS},
+    Role.DIRECTOR: frozenset(Action)
+    - {
+        Action.RECEIVE_NOTICES,
+        Action.RECEIVE_HYGIENE_ESCALATION,
+        Action.RECEIVE_REPAIR_ESCALATION,
+        Action.VERIFY_HAZARD,
+        Action.ACCEPT_REPAIR,
+        Action.RECEIVE_HEALTH_ALERTS,
+        Action.RECEIVE_ZONE_ESCALATION,
+        Action.MORNING_CHECK_OWN_CLASS,
+    },
     Role.LOGISTICS_HEAD: frozenset(
         _EVERY_STAFF
         | {
@@ -69,6 +87,9 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.DISINFECT_ANY_CLASS,
             Action.RECEIVE_HYGIENE_ESCALATION,
             Action.SET_EPIDEMIC_MODE,
+            Action.MANAGE_MEMBERS,
+            Action.ASSIGN_REPAIR,
+            Action.VIEW_ALL_TICKETS,
             Action.MANAGE_ZONES,
             Action.MANAGE_CALENDAR,
         }
@@ -79,11 +100,13 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.DISINFECT_ANY_CLASS,
             Action.RECEIVE_HYGIENE_ESCALATION,
             Action.SET_EPIDEMIC_MODE,
+            Action.VERIFY_HAZARD,
+            Action.VIEW_ALL_TICKETS,
             Action.RECEIVE_HEALTH_ALERTS,
         }
     ),
     Role.LOGISTICS_LEAD: frozenset(
-        _EVERY_STAFF | {Action.MANAGE_ZONES, Action.RECEIVE_ZONE_ESCALATION}
+        _EVERY_STAFF | _REPAIR_LEAD | {Action.MANAGE_ZONES, Action.RECEIVE_ZONE_ESCALATION}
     ),
     Role.CAREGIVER_LEAD: frozenset(_EVERY_STAFF | {Action.DISINFECT_ANY_CLASS}),
     Role.CLASS_TEACHER: frozenset(
@@ -93,7 +116,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
         _EVERY_STAFF | {Action.DISINFECT_OWN_CLASS, Action.MORNING_CHECK_OWN_CLASS}
     ),
     Role.KITCHEN: frozenset(_EVERY_STAFF),
-    Role.MAINTENANCE: frozenset(_EVERY_STAFF),
+    Role.MAINTENANCE: frozenset(_EVERY_STAFF | {Action.ACCEPT_REPAIR, Action.VIEW_ALL_TICKETS}),
     Role.GUARD: frozenset(_EVERY_STAFF),
     Role.PARENT: frozenset({Action.RECEIVE_NOTICES}),
 }

@@ -32,6 +32,13 @@ class SiteSettings(BaseModel):
     chlorine_max_mg_l: int = 2000
     sample_min_grams: int = 125
     sample_keep_hours: int = 48
+    # Repairs: an urgent one is due in hours, a normal one in school days (Mon–Fri).
+    repair_urgent_hours: int = Field(default=4, ge=1, le=72)
+    repair_normal_school_days: int = Field(default=3, ge=1, le=30)
+    # Unanswered ✅/❌ after this long: the logistics lead verifies instead of the reporter.
+    repair_verify_hours: int = Field(default=24, ge=1, le=168)
+    # Still open this long after the first escalation: the director is told.
+    repair_director_hours: int = Field(default=24, ge=1, le=168)
     # Check-ins (晨检 and 责任区自查): each window opens, is due, then escalates.
     morning_opens: time = time(7, 30)
     morning_due: time = time(9, 0)

@@ -147,19 +147,19 @@ async def save_zone(update: Update, context: BotContext, pending: dict[str, Any]
             return END
         await toast(update, views.error_text(_, error))
         return END
-    ticket = (
-        await open_hazard(context.app, context.db, answer, zone, person.id, now)
-        if pending["hazard"]
-        else None
-    )
     context.db.commit()
+    ticket = None
+    if pending["hazard"]:
+        ticket = await open_hazard(context.app, context.db, answer, zone, person.id, now)
     set_draft(context, ZONE_DRAFT, None)
     late = " " + _("(late entry)") if answer.late else ""
     if pending["hazard"] is None:
         text = _("✅ {zone}: no hazard, recorded.").format(zone=zone.name) + late
     else:
         text = (
-            _("⚠️ {zone}: hazard recorded{ticket}.").format(zone=zone.name, ticket=ticket or "")
+            _("⚠️ {zone}: hazard recorded{ticket}.").format(
+                zone=zone.name, ticket=_(" · ticket {code}").format(code=ticket) if ticket else ""
+            )
             + late
         )
     await show(update, text)

@@ -96,7 +96,7 @@ async def test_the_next_morning_the_teacher_is_asked_about_both_children_until_t
     assert teacher.id in asked and k.caregivers["小一班"].id not in asked  # the class teacher
     assert k.teachers["小二班"].id not in asked
     assert "🤒 因病缺勤追踪 · 小一班 · 11月27日" in asked[teacher.id]
-    assert "小明（发热），11月26日 (周四)起缺勤：今天回园了吗？" in asked[teacher.id]
+    assert "小明（发热），11月26日（周四）起缺勤：今天回园了吗？" in asked[teacher.id]
     assert "小红（咳嗽）" in asked[teacher.id]
     question = [c for c in telegram.request.calls if c.chat_id == teacher.id and c.buttons()][-1]
     await telegram.press(teacher, question, "小明 已回园")
@@ -126,7 +126,7 @@ async def test_two_fevers_in_one_class_alert_the_health_teacher_at_once(
     alert = to(taps[-1], HEALTH_TEACHER.id)
     assert len(alert) == 1
     assert alert[0].text.startswith(
-        "⚠️ 第一幼儿园 · 小一班：今天（11月26日 (周四)）有 2 名幼儿发热或出疹：小明、小红"
+        "⚠️ 第一幼儿园 · 小一班：11月26日（周四）有 2 名幼儿发热或出疹：小明、小红"
     )
     # Reporting again (a replacement) does not alert twice.
     again = await telegram.send(k.teachers["小一班"], "🩺 晨检")

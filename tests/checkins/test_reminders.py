@@ -42,7 +42,7 @@ async def test_at_nine_only_unreported_classes_are_reminded_and_at_half_past_one
     escalated = private(await telegram.run_job(f"checkin-escalate:{k.site.id}:morning"))
     assert set(escalated) == {HEALTH_TEACHER.id}
     text = escalated[HEALTH_TEACHER.id]
-    assert text.startswith("⚠️ 第一幼儿园：11月26日 (周四) 晨检仍未完成：")
+    assert text.startswith("⚠️ 第一幼儿园：11月26日（周四）晨检仍未完成：")
     assert "• 小二班\n• 中一班" in text and "小一班" not in text.split("\n")[1]
 
     await bots.stop(telegram)
@@ -60,7 +60,7 @@ async def test_a_person_on_leave_is_not_reminded(telegram: Telegram, db: Session
     telegram.set_local_time("2026-11-25 18:00")
     telegram.schedule()
     replies = await telegram.send(k.caregivers["小二班"], "/leave 11月26日-11月27日 病假")
-    assert replies[-1].text.startswith("🏖 已登记请假：11月26日 (周四) – 11月27日 (周五) · 病假")
+    assert replies[-1].text.startswith("🏖 已登记请假：11月26日（周四） – 11月27日（周五） · 病假")
 
     telegram.set_local_time("2026-11-26 09:00")
     reminded = private(await telegram.run_job(f"checkin-due:{k.site.id}:morning"))
@@ -74,7 +74,7 @@ async def test_a_closed_day_asks_nobody(telegram: Telegram, db: Session) -> None
     telegram.set_local_time("2026-11-25 18:00")
     telegram.schedule()
     closed = await telegram.send(DIRECTOR, "/calendar close 11月26日-11月27日 运动会")
-    assert closed[-1].text == "已设为放假 2 天：11月26日 (周四) – 11月27日 (周五)。"
+    assert closed[-1].text == "已设为放假 2 天：11月26日（周四） – 11月27日（周五）。"
 
     sent = []
     for moment, job in (

@@ -16,7 +16,9 @@ from tests.checkins.setup import (
     private,
     tap,
 )
+from tests.repairs.setup import photos, tickets
 from tests.support.telegram import Telegram, to
+from tests.repairs.setup import photos, tickets
 from tests.support.telegram import answers as toasts
 
 
@@ -30,7 +32,7 @@ async def test_a_zone_self_check_with_no_hazard_is_one_tap_and_shows_on_the_card
 
     asked = await telegram.run_job(f"checkin-open:{k.site.id}:start")
     question = to(asked, GUARD.id)[0]
-    assert question.text == "✅ 责任区自查（早） · 大门 · 11月26日 (周四)"
+    assert question.text == "✅ 责任区自查（早） · 大门 · 11月26日（周四）"
     assert [label for label, _ in question.buttons()] == ["✅ 无隐患", "⚠️ 发现隐患"]
     assert to(asked, COOK.id)[0].text.startswith("✅ 责任区自查（早） · 厨房")
 
@@ -60,12 +62,22 @@ async def test_a_hazard_is_described_and_photographed(telegram: Telegram, db: Se
     assert photo_asked[-1].text == "📷 请发一张隐患照片（或点「没有照片」）："
     done = await telegram.send_photo(COOK)
 
-    assert done[-1].text.startswith("⚠️ 厨房：隐患已记录")
+    assert done[-1].text == "⚠️ 厨房：隐患已记录 · 隐患单 #2026-0001。"
     [answer] = answers(db, "zone")
     assert answer.data["ok"] is False
     assert answer.data["hazard"] == "燃气灶右侧软管老化开裂"
     assert str(answer.data["photo"]).startswith("user-photo-")
     assert answer.person_id == person_of(db, COOK).id and answer.zone_id == k.zones["厨房"].id
+    # The hazard ticket of the repairs flow, linked, with the zone, the reporter and the photo.
+    [ticket] = tickets(db)
+    assert answer.data["ticket_id"] == ticket.id
+    assert (ticket.kind, ticket.code, ticket.zone_id) == ("hazard", "#2026-0001", answer.zone_id)
+    assert (ticket.reporter_id, ticket.location) == (answer.person_id, "厨房")
+    assert ticket.description == "燃气灶右侧软管老化开裂"
+    assert [p.file_id for p in photos(db, ticket)] == [answer.data["photo"]]
+    # No maintenance group here: the logistics lead gets it privately.
+    [post] = to(telegram.request.calls, LOGISTICS_LEAD.id)
+    assert "燃气灶右侧软管老化开裂" in post.text
 
 
 async def test_zone_reminders_go_to_who_has_not_answered_and_the_list_to_the_logistics_lead(
