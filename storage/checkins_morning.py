@@ -199,6 +199,8 @@ def _open_sick_children(
     person_id: int,
 ) -> None:
     """New sick children get a record; ones already followed up are noted as still away."""
+    if not report.sick and answer.version == 1:
+        return  # the usual morning: nothing to open, nothing replaced
     opened_today = session.exec(
         select(SickChild).where(SickChild.class_id == class_id, SickChild.first_day == day)
     ).all()

@@ -123,7 +123,7 @@ async def submit(
         + late,
     )
     request_card(context.app, site.id or 0, day, Template.MORNING)
-    await send_health_alert(context.app, context.db, site, school_class.id or 0, day)
+    await send_health_alert(context.app, context.db, site, school_class, day, report)
     return END
 
 

@@ -18,7 +18,6 @@ from tests.checkins.setup import (
 )
 from tests.repairs.setup import photos, tickets
 from tests.support.telegram import Telegram, to
-from tests.repairs.setup import photos, tickets
 from tests.support.telegram import answers as toasts
 
 
