@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime, utcnow
@@ -67,6 +67,8 @@ class CheckinAnswer(SQLModel, table=True):
     __tablename__ = "checkin_answer"
     __table_args__ = (
         UniqueConstraint("site_id", "template", "window", "subject", "day", "version"),
+        # The 09:00 list asks, class by class, whether a morning answer exists.
+        Index("ix_checkin_answer_class_day", "class_id", "day"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage.audit import record_event
@@ -123,6 +125,25 @@ def checkable_classes(roles: list[RoleAtSite]) -> list[tuple[int, int, str]]:
         if r.class_id is not None and can([r.role], Action.MORNING_CHECK_OWN_CLASS)
     ]
     return list(dict.fromkeys(found))
+
+
+_CLASS, _SITE = SchoolClass.__table__, Site.__table__  # type: ignore[attr-defined]
+# Built once and run on the Core connection: every morning-check tap loads its class.
+_CLASS_AND_SITE = (
+    sa_select(*(c.label(f"c_{c.name}") for c in _CLASS.c), *_SITE.c)
+    .select_from(_CLASS.join(_SITE, _SITE.c.id == _CLASS.c.site_id))
+    .where(_CLASS.c.id == bindparam("class_id"), _CLASS.c.active)
+)
+
+
+def load_class_and_site(*, session: Session, class_id: int) -> tuple[Site, SchoolClass] | None:
+    """An active class and its site, in one query (read-only copies, not in the session)."""
+    row = session.connection().execute(_CLASS_AND_SITE, {"class_id": class_id}).first()
+    if row is None:
+        return None
+    values = row._mapping
+    school_class = SchoolClass(**{c.name: values[f"c_{c.name}"] for c in _CLASS.c})
+    return Site(**{c.name: values[c] for c in _SITE.c}), school_class
 
 
 def get_expected(*, session: Session, class_id: int) -> int | None:

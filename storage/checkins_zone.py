@@ -71,3 +71,12 @@ def record_zone_check(
         ),
         now=now,
     )
+
+
+def link_ticket(*, session: Session, answer_id: int, ticket_id: int) -> None:
+    """Note on the self-check the hazard ticket it opened (committed)."""
+    answer = session.get(CheckinAnswer, answer_id)
+    assert answer is not None
+    answer.data = {**answer.data, "ticket_id": ticket_id}
+    session.add(answer)
+    session.commit()

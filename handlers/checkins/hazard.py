@@ -14,6 +14,7 @@ from sqlmodel import Session
 from bot.context import HouqinApplication
 from jobs.repairs import after_ticket_opened
 from storage.checkin_models import CheckinAnswer
+from storage.checkins_zone import link_ticket
 from storage.models import Zone
 from storage.repairs import report_hazard
 from storage.repairs_rules import TicketError
@@ -46,8 +47,6 @@ async def open_hazard(
         # The self-check is stored with its description and photo; the ticket can follow.
         log.warning("Hazard ticket for answer %s not opened: %s", answer.id, error)
         return None
-    answer.data = {**answer.data, "ticket_id": ticket.id}
-    session.add(answer)
-    session.commit()
+    link_ticket(session=session, answer_id=answer.id or 0, ticket_id=ticket.id or 0)
     await after_ticket_opened(app, ticket.id or 0)
     return ticket.code

@@ -31,13 +31,14 @@ from storage.checkins_morning import (
     checkable_classes,
     get_expected,
     known_child_names,
+    load_class_and_site,
     may_check_class,
     report_from_data,
 )
 from storage.models import SchoolClass, Site
 from storage.permissions import Action
 from storage.school_days import closed_reason, is_school_day
-from storage.sites import get_class, get_site
+from storage.sites import get_class
 
 
 async def cmd_morning(update: Update, context: BotContext) -> int:
@@ -53,11 +54,8 @@ async def cmd_morning(update: Update, context: BotContext) -> int:
 
 
 def load_class(context: BotContext, class_id: int) -> tuple[Site, SchoolClass] | None:
-    school_class = get_class(session=context.db, class_id=class_id)
-    site = get_site(session=context.db, site_id=school_class.site_id) if school_class else None
-    if school_class is None or site is None or not school_class.active:
-        return None
-    return site, school_class
+    """The active class of a button or draft with its site (one query), or None."""
+    return load_class_and_site(session=context.db, class_id=class_id)
 
 
 async def open_class(

@@ -125,6 +125,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("site_id", "template", "window", "subject", "day", "version"),
     )
     with op.batch_alter_table("checkin_answer", schema=None) as batch_op:
+        batch_op.create_index("ix_checkin_answer_class_day", ["class_id", "day"], unique=False)
         batch_op.create_index(batch_op.f("ix_checkin_answer_day"), ["day"], unique=False)
         batch_op.create_index(batch_op.f("ix_checkin_answer_site_id"), ["site_id"], unique=False)
 
@@ -207,6 +208,7 @@ def downgrade() -> None:
     with op.batch_alter_table("checkin_answer", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_checkin_answer_site_id"))
         batch_op.drop_index(batch_op.f("ix_checkin_answer_day"))
+        batch_op.drop_index("ix_checkin_answer_class_day")
 
     op.drop_table("checkin_answer")
     op.drop_table("class_headcount")
