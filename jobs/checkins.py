@@ -23,7 +23,7 @@ from bot.i18n import translator
 from bot.views import checkins as views
 from bot.views import checkins_board as board
 from jobs.checkins_reminders import due_day, send_escalation, send_reminders
-from jobs.outbox import Outcome, send_once
+from jobs.outbox import Kind, Outcome, send_once
 from jobs.schedule import SITE_SCHEDULERS, replace_job, retry_later
 from storage.checkins import TEMPLATES, Template, Window, local_today, window_times
 from storage.checkins_morning import open_sick_children
@@ -129,18 +129,22 @@ async def refresh_card(app: HouqinApplication, site_id: int, day: date, template
                 f"checkin-board:{site_id}:{day}:{template}:{group.chat_id}",
                 group.chat_id,
                 text,
+                today=day == local_today(site, app.clock()),
             )
 
 
 async def _show_card(
-    app: HouqinApplication, session: Any, key: str, chat_id: int, text: str
+    app: HouqinApplication, session: Any, key: str, chat_id: int, text: str, *, today: bool
 ) -> None:
+    """Post the card (today's only), or edit it in place when what it shows has changed."""
     posted = get_outbound(session=session, key=key)
-    if posted is None:
-        await send_once(app, session, key=key, chat_id=chat_id, text=text)
-        app.card_editor.shown(key, text)
+    if posted is None or posted.message_id is None:
+        # Not posted yet, or its claim was left by a crash: send_once decides.
+        if today:
+            await send_once(app, session, key=key, chat_id=chat_id, text=text, kind=Kind.CARD)
+            app.card_editor.shown(key, text)
         return
-    if posted.message_id is None or not app.card_editor.changed(key, text):
+    if not app.card_editor.changed(key, text):
         return
     try:
         await app.bot.edit_message_text(text, chat_id, posted.message_id)
@@ -148,7 +152,7 @@ async def _show_card(
         if "not modified" not in error.message:
             log.warning("Card %s could not be edited (%s); posting it again", key, error)
             release_claim(session=session, claim=posted)
-            await send_once(app, session, key=key, chat_id=chat_id, text=text)
+            await send_once(app, session, key=key, chat_id=chat_id, text=text, kind=Kind.CARD)
     except Forbidden as error:
         log.warning("Card %s: the bot is no longer in the group: %s", key, error)
     app.card_editor.shown(key, text)
@@ -204,6 +208,7 @@ async def _ask_zones(
             chat_id=person.telegram_user_id,
             text=text,
             reply_markup=markup,
+            kind=Kind.REMINDER,
         )
         failed |= outcome == Outcome.FAILED
     return failed
@@ -257,6 +262,7 @@ async def send_followups(app: HouqinApplication, session: Any, site: Site, day: 
                 chat_id=person.telegram_user_id,
                 text=text,
                 reply_markup=markup,
+                kind=Kind.REMINDER,
             )
             failed |= outcome == Outcome.FAILED
     return failed

@@ -13,7 +13,7 @@ from bot.context import HouqinApplication
 from bot.i18n import format_clock, translator
 from bot.views import checkins as views
 from bot.views import checkins_board as board
-from jobs.outbox import Outcome, send_once
+from jobs.outbox import Kind, Outcome, send_once
 from jobs.schedule import retry_later
 from storage.checkins import (
     ALERT_SYMPTOMS,
@@ -88,6 +88,7 @@ async def send_reminders(context: CallbackContext[Any, Any, Any, Any]) -> None:
                 chat_id=reminder.telegram_user_id,
                 text=text,
                 reply_markup=views.reminder_markup(_, zone=template == Template.ZONE),
+                kind=Kind.REMINDER,
             )
             failed |= outcome == Outcome.FAILED
     if failed:
@@ -141,6 +142,7 @@ async def send_escalation(context: CallbackContext[Any, Any, Any, Any]) -> None:
                 key=f"checkin-escalate:{site.id}:{day}:{name}:{person.id}",
                 chat_id=person.telegram_user_id,
                 text=text,
+                kind=Kind.ESCALATION,
             )
             failed |= outcome == Outcome.FAILED
     if failed:
@@ -179,4 +181,5 @@ async def send_health_alert(
             key=f"checkin-alert:{site.id}:{day}:{class_id}:{person.id}",
             chat_id=person.telegram_user_id,
             text=text,
+            kind=Kind.ALERT,
         )

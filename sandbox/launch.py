@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.context import HouqinApplication
 from jobs.schedule import start_rescans
 from sandbox.checkins_demo import seed_checkins
+from sandbox.demo_calendar import DRILL_PHOTO, seed_demo_calendar
 from sandbox.server import SandboxServer
 from sandbox.state import Chat, User
 from sandbox.userapi import UserApi
@@ -69,6 +70,8 @@ class Demo:
     people: dict[int, User] = field(default_factory=dict)
     staff_group: Chat | None = None
     maintenance_group: Chat | None = None
+    # The photo of last month's drill, as the emulator stores it (see sandbox.demo_calendar).
+    drill_photo: str = ""
 
 
 def seed_demo_world(users: UserApi) -> Demo:
@@ -85,6 +88,7 @@ def seed_demo_world(users: UserApi) -> Demo:
     demo.maintenance_group = users.create_group(
         f"{SITE_NAME} 维修群", maintenance, creator=director, privacy=False
     )
+    demo.drill_photo = users.world.files.add(DRILL_PHOTO, kind="photo").file_id
     return demo
 
 
@@ -128,6 +132,7 @@ def seed_demo_database(engine: Engine, demo: Demo) -> str:
                 title=chat.title or "",
                 person_id=None,
             )
+        seed_demo_calendar(session, site, demo.drill_photo)
         invite = create_invite(
             session=session,
             site_id=site.id,
@@ -172,6 +177,7 @@ async def stop_bot(app: HouqinApplication) -> None:
 
 def show_todays_boards(app: HouqinApplication) -> None:
     """Post today's cards now, so a demo at any hour has something to look at."""
+    from jobs.calendar import request_card_refresh
     from jobs.checkins import request_card
     from jobs.disinfection import request_board_refresh
     from storage.checkins import Template
@@ -182,6 +188,7 @@ def show_todays_boards(app: HouqinApplication) -> None:
             request_board_refresh(app, site.id or 0, local_today(site, app.clock()))
             for template in Template:
                 request_card(app, site.id or 0, local_today(site, app.clock()), template)
+            request_card_refresh(app, site.id or 0)  # the calendar's month card
 
 
 async def run_sandbox(settings: Settings, *, host: str = "127.0.0.1", port: int = 8088) -> None:

@@ -44,17 +44,26 @@ class Action(StrEnum):
     VERIFY_HAZARD = "verify_hazard"
     VIEW_ALL_TICKETS = "view_all_tickets"
     RECEIVE_REPAIR_ESCALATION = "receive_repair_escalation"
-    # Check-ins: the morning check of one's own class, one's zone, leave, the calendar.
+    VIEW_TASKS = "view_tasks"
+    MANAGE_CALENDAR = "manage_calendar"  # the work calendar and the closed days
+    IMPORT_PLAN = "import_plan"
+    RECEIVE_TASK_ESCALATION = "receive_task_escalation"
+    # Check-ins: the morning check of one's own class, one's zone, leave.
     MORNING_CHECK_OWN_CLASS = "morning_check_own_class"
     ZONE_CHECK = "zone_check"
     TAKE_LEAVE = "take_leave"
     MANAGE_ZONES = "manage_zones"
-    MANAGE_CALENDAR = "manage_calendar"
     RECEIVE_HEALTH_ALERTS = "receive_health_alerts"
     RECEIVE_ZONE_ESCALATION = "receive_zone_escalation"
 
 
-_EVERY_STAFF = {Action.VIEW_STAFF_DATA, Action.REPORT_REPAIR, Action.ZONE_CHECK, Action.TAKE_LEAVE}
+_EVERY_STAFF = {
+    Action.VIEW_STAFF_DATA,
+    Action.REPORT_REPAIR,
+    Action.VIEW_TASKS,
+    Action.ZONE_CHECK,
+    Action.TAKE_LEAVE,
+}
 # Repairs: the logistics lead assigns and verifies, maintenance accepts and completes.
 _REPAIR_LEAD = {
     Action.ASSIGN_REPAIR,
@@ -92,6 +101,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.VIEW_ALL_TICKETS,
             Action.MANAGE_ZONES,
             Action.MANAGE_CALENDAR,
+            Action.IMPORT_PLAN,
         }
     ),
     Role.HEALTH_TEACHER: frozenset(

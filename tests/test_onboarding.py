@@ -30,6 +30,7 @@ async def test_director_joins_by_deep_link_and_sees_a_chinese_menu(
     assert reply.keyboard() == [
         "🧴 消毒打卡",
         "✅ 责任区自查",
+        "📅 工作日历",
         "➕ 邀请",
         "👥 成员",
         "👤 我的",
@@ -63,7 +64,14 @@ async def test_caregiver_invited_in_chat_joins_her_class(telegram: Telegram, db:
     joined = to(calls, CAREGIVER.id)[-1]
 
     assert "小二班 · 保育员" in joined.text
-    assert joined.keyboard() == ["🧴 消毒打卡", "🩺 晨检", "✅ 责任区自查", "👤 我的", "❓ 帮助"]
+    assert joined.keyboard() == [
+        "🧴 消毒打卡",
+        "🩺 晨检",
+        "✅ 责任区自查",
+        "📅 工作日历",
+        "👤 我的",
+        "❓ 帮助",
+    ]
     person = db.exec(select(Person).where(Person.telegram_user_id == CAREGIVER.id)).one()
     membership = db.exec(select(Membership).where(Membership.person_id == person.id)).one()
     assert membership.role == Role.CAREGIVER and membership.class_id is not None
@@ -172,6 +180,7 @@ async def test_language_switch_changes_replies_and_menu(telegram: Telegram, db: 
         "🧴 Disinfection",
         "🩺 Morning check",
         "✅ Zone self-check",
+        "📅 Work calendar",
         "👤 Me",
         "❓ Help",
     ]
