@@ -20,10 +20,12 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-import jobs.calendar  # registers its site scheduler
+import jobs.calendar
 import jobs.checkins
-import jobs.disinfection  # registers its site scheduler
-import jobs.repairs_deadlines  # noqa: F401  (registers its site scheduler)
+import jobs.deliveries
+import jobs.disinfection
+import jobs.repairs_deadlines
+import jobs.samples  # noqa: F401
 from bot.callbacks import pattern
 from bot.commands import publish_commands
 from bot.config import Settings
@@ -32,7 +34,7 @@ from bot.errors import on_error, on_expired_button
 from bot.inbox import Inbox, InboxQueue, InboxRequest
 from bot.menu import menu_button
 from bot.persistence import SQLPersistence
-from handlers import account, groups, invites, members, onboarding
+from handlers import account, deliveries, groups, invites, members, onboarding
 from handlers.calendar import conversation as calendar
 from handlers.calendar import tasks as calendar_tasks
 from handlers.checkins import admin as checkin_admin
@@ -40,6 +42,8 @@ from handlers.checkins import conversation as checkins
 from handlers.checkins import leave
 from handlers.disinfection import conversation as disinfection
 from handlers.disinfection import epidemic
+from handlers.samples import conversation as samples
+from handlers.samples.entry import cmd_samples
 from jobs.schedule import start_rescans
 from storage.db import make_engine
 
@@ -94,6 +98,9 @@ def register_handlers(app: Application) -> None:
     app.add_handler(disinfection.conversation())
     # Check-ins: its menu buttons are entry points too, so a tap resets a half-typed answer.
     app.add_handler(checkins.conversation())
+    app.add_handler(samples.conversation())
+    # Entered from its menu button too, so it stands before the plain menu handlers.
+    app.add_handler(deliveries.conversation())
     # The calendar's conversation: its typed answers (notes, drill figures, a plan) and /plan.
     app.add_handler(calendar.conversation())
     # Commands next: "/cancel" and "/start" must win over any text handler.
@@ -115,11 +122,13 @@ def register_handlers(app: Application) -> None:
     app.add_handler(
         CommandHandler("calendar", checkin_admin.cmd_calendar, filters.ChatType.PRIVATE)
     )
+    app.add_handler(CommandHandler("samples", cmd_samples, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("tasks", calendar_tasks.cmd_tasks, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("cancel", disinfection.cmd_cancel))
 
     # Menu buttons are plain text in the user's language.
     app.add_handler(MessageHandler(menu_button("disinfection"), disinfection.cmd_disinfect))
+    app.add_handler(MessageHandler(menu_button("samples"), cmd_samples))
     app.add_handler(MessageHandler(menu_button("invite"), invites.cmd_invite))
     app.add_handler(MessageHandler(menu_button("calendar"), calendar_tasks.cmd_tasks))
     app.add_handler(MessageHandler(menu_button("members"), members.cmd_members))
