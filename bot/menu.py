@@ -42,6 +42,8 @@ MENU: list[MenuItem] = [
     ),
     MenuItem("morning_check", N_("🩺 Morning check"), _class_staff(Action.MORNING_CHECK_OWN_CLASS)),
     MenuItem("zone_check", N_("✅ Zone self-check"), _allowed(Action.ZONE_CHECK)),
+    MenuItem("repair", N_("🔧 Repair"), _allowed(Action.REPORT_REPAIR)),
+    MenuItem("hazard", N_("⚠️ Hazard"), _allowed(Action.REPORT_REPAIR)),
     MenuItem("samples", N_("🥡 Food samples"), _allowed(Action.LOG_SAMPLES)),
     MenuItem("deliveries", N_("📦 Deliveries"), _allowed(Action.CHECK_DELIVERIES)),
     MenuItem("calendar", N_("📅 Work calendar"), _allowed(Action.VIEW_TASKS)),

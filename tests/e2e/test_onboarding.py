@@ -9,7 +9,8 @@ from tests.e2e.kindergarten import NEWCOMER, WAIT, Kindergarten, roles_of, text_
 
 CAREGIVER_MENU = [
     ["🧴 消毒打卡", "🩺 晨检"],
-    ["✅ 责任区自查", "📅 工作日历"],
+    ["✅ 责任区自查", "🔧 报修"],
+    ["⚠️ 隐患", "📅 工作日历"],
     ["👤 我的", "❓ 帮助"],
 ]
 
