@@ -11,6 +11,7 @@ BENCHMARKS = [
     "benchmarks.disinfection_confirm",
     "benchmarks.checkins",
     "benchmarks.sandbox_roundtrip",
+    "benchmarks.summary",
     "benchmarks.repairs",
 ]
 

@@ -42,6 +42,8 @@ MENU: list[MenuItem] = [
     ),
     MenuItem("morning_check", N_("🩺 Morning check"), _class_staff(Action.MORNING_CHECK_OWN_CLASS)),
     MenuItem("zone_check", N_("✅ Zone self-check"), _allowed(Action.ZONE_CHECK)),
+    MenuItem("today", N_("📊 Today"), _allowed(Action.VIEW_SUMMARY)),
+    MenuItem("export", N_("📁 Ledgers"), _allowed(Action.EXPORT_LEDGERS)),
     MenuItem("repair", N_("🔧 Repair"), _allowed(Action.REPORT_REPAIR)),
     MenuItem("hazard", N_("⚠️ Hazard"), _allowed(Action.REPORT_REPAIR)),
     MenuItem("samples", N_("🥡 Food samples"), _allowed(Action.LOG_SAMPLES)),

@@ -30,6 +30,8 @@ async def test_director_joins_by_deep_link_and_sees_a_chinese_menu(
     assert reply.keyboard() == [
         "🧴 消毒打卡",
         "✅ 责任区自查",
+        "📊 今日概况",
+        "📁 台账导出",
         "🔧 报修",
         "⚠️ 隐患",
         "📅 工作日历",

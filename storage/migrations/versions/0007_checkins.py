@@ -1,7 +1,7 @@
 """checkins
 
 Revision ID: 0007
-Revises: 0008
+Revises: 0011
 Create Date: 2026-11-26 13:40:38.684486
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import storage.types
 
 revision: str = "0007"
-down_revision: str | None = "0008"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
