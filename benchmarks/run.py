@@ -13,6 +13,7 @@ BENCHMARKS = [
     "benchmarks.sandbox_roundtrip",
     "benchmarks.summary",
     "benchmarks.repairs",
+    "benchmarks.faults_kill9",
 ]
 
 

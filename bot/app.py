@@ -33,7 +33,7 @@ from bot.commands import publish_commands
 from bot.config import Settings
 from bot.context import BotContext, HouqinApplication
 from bot.errors import ignore_edits, on_error, on_expired_button, refuse_chatless_buttons
-from bot.inbox import Inbox, InboxQueue, InboxRequest
+from bot.inbox import Inbox, InboxQueue, InboxRequest, ReplayRequest
 from bot.menu import menu_button
 from bot.persistence import SQLPersistence
 from handlers import account, deliveries, export, groups, invites, members, onboarding, summary
@@ -85,7 +85,7 @@ def build_application(
     sends = HTTPXRequest(
         connection_pool_size=64, connect_timeout=10, read_timeout=timeout, write_timeout=timeout
     )
-    builder = builder.request(request or sends)
+    builder = builder.request(ReplayRequest(request or sends))
     polling = request or HTTPXRequest(connection_pool_size=1, connect_timeout=10, read_timeout=10)
     builder = builder.get_updates_request(InboxRequest(polling, inbox))
     if settings.rate_limit if rate_limiter is None else rate_limiter:
