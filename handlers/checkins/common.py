@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
@@ -29,9 +30,12 @@ async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = 
 async def toast(update: Update, text: str) -> int:
     """Answer a button with an alert (a refusal), or a typed message with a reply."""
     if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
-    else:
-        await reply(update, text)
+        try:
+            await update.callback_query.answer(text, show_alert=True)
+            return END
+        except BadRequest:  # the tap was answered already: say it in the chat instead
+            pass
+    await reply(update, text)
     return END
 
 

@@ -35,7 +35,9 @@ from handlers.checkins.common import (
     draft,
     set_draft,
 )
-from handlers.common import reply
+from handlers.common import refuse, reply
+from storage.checkins_morning import checkable_classes
+from storage.permissions import Action
 
 Step = Callable[[Update, BotContext, list[str]], Awaitable[int]]
 DraftStep = Callable[[Update, BotContext, dict[str, Any], list[str]], Awaitable[int]]
@@ -47,7 +49,11 @@ async def on_button(update: Update, context: BotContext) -> int:
     assert query is not None
     parts = unpack(views.PREFIX, query.data) or [""]
     step, args = parts[0], parts[1:]
-    if context.person is None or (step not in STEPS and step not in DRAFT_STEPS):
+    if (
+        context.person is None
+        or (step not in STEPS and step not in DRAFT_STEPS)
+        or any(not fits_an_id(part) for part in args)
+    ):
         await on_expired_button(update, context)
         return END
     try:
@@ -63,7 +69,19 @@ async def on_button(update: Update, context: BotContext) -> int:
         return END
 
 
+# Ids are 32-bit in the database: a forged larger number is an expired button, not an error.
+MAX_ID = 2**31 - 1
+
+
+def fits_an_id(part: str) -> bool:
+    return not part.isdigit() or len(part) <= 9 or (len(part) == 10 and int(part) <= MAX_ID)
+
+
 async def _start(update: Update, context: BotContext, args: list[str]) -> int:
+    """A reminder's 🩺 button: refused here (one answer to the tap), or the class's screen."""
+    if not checkable_classes(context.roles):
+        await refuse(update, context, Action.MORNING_CHECK_OWN_CLASS)
+        return END
     if update.callback_query is not None:
         await update.callback_query.answer()
     return await morning.cmd_morning(update, context)
