@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.errors import EXPIRED
+from bot.views import checkins as checkin_views
 from bot.views import disinfection as disinfection_views
 from bot.views import members as members_views
 from bot.views import repairs as repairs_views
@@ -79,6 +80,7 @@ def expected(entry: Command | Button, roles: Sequence[Role]) -> bool:
 
 DISINFECTION_REFUSALS = (disinfection_views.NOT_ALLOWED,)
 MEMBERS_REFUSALS = (members_views.ERRORS["not_allowed"],)
+CHECKIN_REFUSALS = (checkin_views.NOT_CLASS_STAFF,)
 
 COMMANDS: list[Command] = [
     Command("start", None),
@@ -95,6 +97,10 @@ COMMANDS: list[Command] = [
     Command("members", Action.MANAGE_MEMBERS),
     Command("epidemic", Action.SET_EPIDEMIC_MODE),
     Command("epidemic", Action.SET_EPIDEMIC_MODE, args="on", changes=True),
+    Command("checkin", Action.MORNING_CHECK_OWN_CLASS, refusals=CHECKIN_REFUSALS),
+    Command("leave", Action.TAKE_LEAVE),
+    Command("zone", Action.MANAGE_ZONES),
+    Command("calendar", Action.MANAGE_CALENDAR),
     Command(
         "disinfect",
         Action.DISINFECT_OWN_CLASS,
@@ -106,6 +112,13 @@ COMMANDS: list[Command] = [
 ]
 
 BUTTONS: list[Button] = [
+    Button("ck:v1:m:{klass}", Action.MORNING_CHECK_OWN_CLASS, refusals=CHECKIN_REFUSALS),
+    Button(
+        "ck:v1:start",
+        Action.MORNING_CHECK_OWN_CLASS,
+        refusals=CHECKIN_REFUSALS,
+        targets_site=False,
+    ),
     Button("lang:v1:en", None, changes=True, targets_site=False),
     Button("inv:v1:s:{site}", Action.INVITE_STAFF),
     Button("inv:v1:r:{site}:caregiver", Action.INVITE_STAFF),
@@ -257,10 +270,12 @@ BUTTONS += [
 ]
 
 # Callback prefixes in use (the hostile test forges data with each, and with unknown ones).
-PREFIXES = ["lang", "inv", "bind", "dis", "mem", "cal", "rp", "sum", "exp"]
+PREFIXES = ["lang", "inv", "bind", "dis", "mem", "cal", "rp", "ck", "sum", "exp"]
 # Plain texts that act as commands (the private menu's buttons), Chinese and English.
 MENU_TEXTS = [
     "🧴 消毒打卡",
+    "🩺 晨检",
+    "✅ 责任区自查",
     "➕ 邀请",
     "👥 成员",
     "👤 我的",
