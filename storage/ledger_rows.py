@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from storage.calendar_queries import drill_ledger, task_ledger
+from storage.checkin_models import SickChild, SickFollowUp
+from storage.checkins_ledger import attendance_by_class, children_sent_home
 from storage.deliveries import delivery_ledger
 from storage.disinfection_status import list_records
 from storage.ledger_types import LedgerRow, Photo
-from storage.models import Site
+from storage.models import SchoolClass, Site
 from storage.repairs_models import Status, Ticket, TicketEvent, TicketKind, TicketPhoto
 from storage.repairs_queries import names_of
 from storage.samples_ledger import sample_ledger
@@ -221,3 +223,72 @@ def _site(session: Session, site_id: int) -> Site:
     site = session.get(Site, site_id)
     assert site is not None
     return site
+
+
+def attendance_rows(*, session: Session, site_id: int, start: date, end: date) -> list[LedgerRow]:
+    sent_home: dict[tuple[date, str], list[str]] = {}
+    for child in children_sent_home(session=session, site_id=site_id, start=start, end=end):
+        sent_home.setdefault((child.day, child.class_name), []).append(
+            f"{child.name}（{child.symptom}）"
+        )
+    return [
+        LedgerRow(
+            r.day,
+            {
+                "date": r.day,
+                "class": r.class_name,
+                "expected": r.expected,
+                "present": r.present,
+                "absent_sick": r.absent_sick,
+                "absent_personal": r.absent_personal,
+                "absent_other": r.absent_other,
+                "rate": f"{round(r.rate * 100)}%",
+                "sent_home": "、".join(sent_home.get((r.day, r.class_name), [])),
+                "late": r.late,
+            },
+        )
+        for r in attendance_by_class(session=session, site_id=site_id, start=start, end=end)
+    ]
+
+
+def sick_rows(*, session: Session, site_id: int, start: date, end: date) -> list[LedgerRow]:
+    """因病缺勤追踪: each child absent through illness first reported in the period."""
+    children = session.exec(
+        select(SickChild)
+        .where(
+            SickChild.site_id == site_id,
+            col(SickChild.first_day) >= start,
+            col(SickChild.first_day) <= end,
+        )
+        .order_by(col(SickChild.first_day), col(SickChild.id))
+    ).all()
+    classes = {
+        c.id: c.name
+        for c in session.exec(select(SchoolClass).where(SchoolClass.site_id == site_id))
+    }
+    followups: dict[int, list[SickFollowUp]] = {}
+    query = select(SickFollowUp).where(
+        col(SickFollowUp.sick_child_id).in_([c.id or 0 for c in children])
+    )
+    for row in session.exec(query.order_by(col(SickFollowUp.day))):
+        followups.setdefault(row.sick_child_id, []).append(row)
+    rows = []
+    for child in children:
+        seen = followups.get(child.id or 0, [])
+        rows.append(
+            LedgerRow(
+                child.first_day,
+                {
+                    "date": child.first_day,
+                    "class": classes.get(child.class_id, ""),
+                    "child": child.name,
+                    "symptom": child.symptom,
+                    "followups": "；".join(
+                        f"{f.day.month}/{f.day.day} {'返园' if f.back else f.reason or '未返园'}"
+                        for f in seen
+                    ),
+                    "returned": child.returned_on,
+                },
+            )
+        )
+    return rows

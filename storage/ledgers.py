@@ -14,12 +14,14 @@ from datetime import date
 from sqlmodel import Session
 
 from storage.ledger_rows import (
+    attendance_rows,
     delivery_rows,
     disinfection_rows,
     drill_rows,
     hazard_rows,
     repair_rows,
     sample_rows,
+    sick_rows,
     task_rows,
 )
 from storage.ledger_types import LedgerRow
@@ -71,6 +73,27 @@ LEDGERS: dict[str, LedgerKind] = {
             "photo",
         ),
         disinfection_rows,
+    ),
+    "attendance": LedgerKind(
+        "attendance",
+        (
+            "date",
+            "class",
+            "expected",
+            "present",
+            "absent_sick",
+            "absent_personal",
+            "absent_other",
+            "rate",
+            "sent_home",
+            "late",
+        ),
+        attendance_rows,
+    ),
+    "sick": LedgerKind(
+        "sick",
+        ("date", "class", "child", "symptom", "followups", "returned"),
+        sick_rows,
     ),
     "samples": LedgerKind(
         "samples",

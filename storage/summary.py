@@ -24,10 +24,12 @@ from storage.permissions import Role
 from storage.site_settings import get_site_settings
 from storage.sites import list_class_areas, list_classes
 from storage.summary_sections import (
+    MorningSection,
     RepairsSection,
     SamplesSection,
     TasksSection,
     missed_section,
+    morning_section,
     names_in_role,
     repairs_section,
     samples_section,
@@ -67,6 +69,7 @@ class DaySummary:
     site: Site
     day: date
     disinfection: DisinfectionSection
+    morning: MorningSection
     repairs: RepairsSection
     samples: SamplesSection
     tasks: TasksSection
@@ -79,6 +82,7 @@ def build_summary(*, session: Session, site: Site, day: date, now: datetime) -> 
         site=site,
         day=day,
         disinfection=disinfection_section(session=session, site=site, day=day, now=now),
+        morning=morning_section(session=session, site=site, day=day),
         repairs=repairs_section(session=session, site=site, day=day, now=now),
         samples=samples_section(session=session, site=site, day=day),
         tasks=tasks_section(session=session, site=site, day=day, now=now),

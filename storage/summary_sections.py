@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, case, func
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from storage.calendar_queries import (
     GapRow,
@@ -23,6 +23,15 @@ from storage.calendar_queries import (
     tasks_done_on,
     tasks_due_this_week,
 )
+from storage.checkins import Template
+from storage.checkins_ledger import (
+    absences_by_reason,
+    attendance_by_class,
+    children_sent_home,
+    missing_checkins,
+    sick_followup_list,
+)
+from storage.checkins_status import morning_day
 from storage.missed import JobRun, list_missed
 from storage.models import Membership, Person, Site
 from storage.permissions import Role
@@ -224,3 +233,65 @@ def open_tickets_by_day(*, session: Session, site: Site, days: list[date]) -> li
 def _aware(moment: datetime) -> datetime:
     # Core selects skip the column type on some drivers: SQLite's values come back naive UTC.
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))
+
+
+@dataclass(frozen=True)
+class MorningSection:
+    school_day: bool
+    reported: int
+    classes: int
+    expected: int
+    present: int
+    absences: dict[str, int]
+    sick_followed: int  # children away through illness and still followed up
+    sent_home: int
+    missing_classes: list[tuple[str, tuple[str, ...]]]  # class, whom to ask
+    zones_missing: list[tuple[str, str, str | None]]  # window, zone, person
+
+    @property
+    def rate(self) -> float | None:
+        return self.present / self.expected if self.expected else None
+
+
+def morning_section(*, session: Session, site: Site, day: date) -> MorningSection:
+    assert site.id is not None
+    morning = morning_day(session=session, site=site, day=day)
+    rows = attendance_by_class(session=session, site_id=site.id, start=day, end=day)
+    staff = class_staff_names(session, site.id)
+    zones = [
+        (m.window, m.subject_name, m.responsible)
+        for m in missing_checkins(session=session, site=site, day=day)
+        if m.template == Template.ZONE
+    ]
+    return MorningSection(
+        school_day=morning.school_day,
+        reported=sum(1 for c in morning.classes if c.answer is not None),
+        classes=len(morning.classes),
+        expected=sum(r.expected for r in rows),
+        present=sum(r.present for r in rows),
+        absences=absences_by_reason(session=session, site_id=site.id, start=day, end=day),
+        sick_followed=len(sick_followup_list(session=session, site_id=site.id, day=day)),
+        sent_home=len(children_sent_home(session=session, site_id=site.id, start=day, end=day)),
+        missing_classes=[(c.class_name, staff.get(c.class_id, ())) for c in morning.missing]
+        if morning.school_day and morning.in_use
+        else [],
+        zones_missing=zones,
+    )
+
+
+def class_staff_names(session: Session, site_id: int) -> dict[int, tuple[str, ...]]:
+    """Each class's teachers and caregivers, for "ask …" lines."""
+    query = (
+        select(Membership.class_id, Person.display_name)
+        .join(Person, col(Person.id) == col(Membership.person_id))
+        .where(
+            Membership.site_id == site_id,
+            col(Membership.active),
+            col(Membership.role).in_([Role.CLASS_TEACHER, Role.CAREGIVER]),
+        )
+        .order_by(col(Person.id))
+    )
+    found: dict[int, tuple[str, ...]] = {}
+    for class_id, name in session.exec(query):
+        found[class_id or 0] = (*found.get(class_id or 0, ()), name)
+    return found

@@ -15,6 +15,8 @@ from storage.sites import get_site
 
 KIND_LABELS: dict[str, str] = {
     "disinfection": N_("🧴 Disinfection"),
+    "attendance": N_("🩺 Attendance"),
+    "sick": N_("🤒 Illness follow-up"),
     "samples": N_("🥡 Food samples"),
     "deliveries": N_("📦 Deliveries"),
     "repairs": N_("🔧 Repair"),

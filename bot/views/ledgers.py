@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from bot.i18n import N_, Translate
 from bot.labels import AREA_LABELS, METHOD_LABELS, ROLE_LABELS
 from bot.views.calendar import DRILL_LABELS
+from bot.views.checkins import SYMPTOM_LABELS
 from bot.views.repairs import STATUS_LABELS
 from bot.views.samples import MEAL_LABELS
 from storage.ledger_types import LedgerRow, LedgerValue, Photo
@@ -24,6 +25,8 @@ from storage.models import Site
 
 TITLES: dict[str, str] = {
     "disinfection": N_("Disinfection record"),
+    "attendance": N_("Morning check and attendance register"),
+    "sick": N_("Illness absence follow-up register"),
     "samples": N_("Food sample record"),
     "deliveries": N_("Food delivery inspection record"),
     "repairs": N_("Repair ledger"),
@@ -48,6 +51,17 @@ COLUMNS: dict[str, tuple[str, float]] = {
     "reason": (N_("Reason"), 24),
     "photo": (N_("Photo"), 10),
     "meal": (N_("Meal"), 8),
+    "expected": (N_("Expected"), 7),
+    "present": (N_("Present"), 7),
+    "absent_sick": (N_("Sick"), 6),
+    "absent_personal": (N_("Personal"), 6),
+    "absent_other": (N_("Other"), 6),
+    "rate": (N_("Attendance"), 8),
+    "sent_home": (N_("Sent home"), 18),
+    "child": (N_("Child"), 10),
+    "symptom": (N_("Symptom"), 8),
+    "followups": (N_("Follow-ups"), 30),
+    "returned": (N_("Back on"), 12),
     "dish": (N_("Dish"), 14),
     "grams": (N_("Grams"), 7),
     "taken_at": (N_("Taken at"), 8),
@@ -107,6 +121,7 @@ LABELLED: dict[str, dict[str, str]] = {
     "drill_type": {str(kind): label for kind, label in DRILL_LABELS.items()},
     "role": {str(role): label for role, label in ROLE_LABELS.items()},
     "task_status": TASK_STATUS_LABELS,
+    "symptom": {str(k): v for k, v in SYMPTOM_LABELS.items()},
 }
 THIN = Side(style="thin", color="999999")
 HEADER_ROWS = 3  # title, site and period, column titles

@@ -13,6 +13,7 @@ from bot.keyboards import inline_keyboard
 from bot.labels import AREA_LABELS
 from bot.views.summary_sections import (
     missed_lines,
+    morning_lines,
     repairs_lines,
     samples_lines,
     tasks_lines,
@@ -34,6 +35,7 @@ def summary_text(_: Translate, language: str, summary: DaySummary) -> str:
     )
     sections = [
         *disinfection_lines(_, summary.disinfection),
+        morning_lines(_, summary.morning),
         repairs_lines(_, summary.repairs),
         samples_lines(_, summary.site, summary.samples),
         tasks_lines(_, language, summary.tasks),

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from bot.i18n import Translate, format_day
+from bot.i18n import N_, Translate, format_day
 from bot.labels import ROLE_LABELS
 from bot.views.samples import meal_of
 from storage.calendar_queries import GapRow
 from storage.missed import JobRun
 from storage.models import Site
 from storage.permissions import Role
-from storage.summary_sections import RepairsSection, SamplesSection, TasksSection
+from storage.summary_sections import (
+    MorningSection,
+    RepairsSection,
+    SamplesSection,
+    TasksSection,
+)
 
 SEP = " · "
 # At most this many problem lines per section; the rest is counted.
@@ -120,3 +125,47 @@ def missed_lines(_: Translate, missed: list[JobRun]) -> str | None:
     lines = [_line(run.what or run.kind) for run in missed]
     head = _("⏸ Missed while the bot was down: {count}").format(count=len(missed))
     return "\n".join([head, *_capped(_, lines)])
+
+
+ABSENCE_LABELS = {
+    "sick": N_("sick {count}"),
+    "personal": N_("personal {count}"),
+    "other": N_("other {count}"),
+}
+ZONE_WINDOWS = {"start": N_("start of day"), "end": N_("end of day")}
+
+
+def morning_lines(_: Translate, section: MorningSection) -> str | None:
+    """Classes reported, attendance, absences by reason, sick children, who is missing."""
+    if not section.school_day:
+        return None
+    head = [
+        _("🩺 Morning check {reported}/{classes}").format(
+            reported=section.reported, classes=section.classes
+        )
+    ]
+    if section.rate is not None:
+        head.append(_("attendance {rate}%").format(rate=round(section.rate * 100)))
+    head += [
+        _(ABSENCE_LABELS[reason]).format(count=count)
+        for reason, count in section.absences.items()
+        if count and reason in ABSENCE_LABELS
+    ]
+    if section.sick_followed:
+        head.append(_("followed up {count}").format(count=section.sick_followed))
+    if section.sent_home:
+        head.append(_("⚠️ sent home {count}").format(count=section.sent_home))
+    lines = [
+        _line(_("not reported: {name}").format(name=name), _ask(_, ask))
+        for name, ask in section.missing_classes
+    ]
+    lines += [
+        _line(
+            _("zone not checked ({window}): {zone}").format(
+                window=_(ZONE_WINDOWS.get(window, window)), zone=zone
+            ),
+            _ask(_, (person,) if person else ()),
+        )
+        for window, zone, person in section.zones_missing
+    ]
+    return "\n".join([SEP.join(head), *_capped(_, lines)])
