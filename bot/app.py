@@ -29,9 +29,9 @@ from bot.context import BotContext, HouqinApplication
 from bot.errors import on_error, on_expired_button
 from bot.menu import menu_button
 from bot.persistence import SQLPersistence
-from handlers import account, groups, invites, members, onboarding
+from handlers import account, groups, hints, invites, members, onboarding
 from handlers.disinfection import conversation as disinfection
-from handlers.disinfection import epidemic
+from handlers.disinfection import epidemic, photo
 from jobs.schedule import start_rescans
 from storage.db import make_engine
 
@@ -89,6 +89,12 @@ def register_handlers(app: Application) -> None:
     )
     app.add_handler(CommandHandler("epidemic", epidemic.cmd_epidemic))
     app.add_handler(CommandHandler("cancel", disinfection.cmd_cancel))
+    # The private-only commands above, sent in a group: point to the private chat.
+    app.add_handler(
+        CommandHandler(
+            list(hints.PRIVATE_ONLY), hints.on_private_command_in_group, ~filters.ChatType.PRIVATE
+        )
+    )
 
     # Menu buttons are plain text in the user's language.
     app.add_handler(MessageHandler(menu_button("disinfection"), disinfection.cmd_disinfect))
@@ -107,7 +113,9 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(on_expired_button))
 
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, groups.on_group_migrated))
-    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.PHOTO, disinfection.on_photo))
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.PHOTO, photo.on_photo))
+    # Last of all: private text nothing above took gets a one-line hint of what one can do.
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.TEXT, hints.on_free_text))
     app.add_error_handler(on_error)
 
 

@@ -60,7 +60,8 @@ async def _finish_uv(update: Update, context: BotContext, record_id: int, *, abo
     else:
         operator = context.person.display_name
         await rooms.show(
-            update, views.recorded(_, title, record, operator, ZoneInfo(site.timezone))
+            update,
+            views.recorded(_, title, record, operator, ZoneInfo(site.timezone), context.language),
         )
     request_board_refresh(context.app, site.id or 0, record.day)
     return END
