@@ -221,6 +221,8 @@ async def _confirm(update: Update, context: BotContext, room: Room, params: dict
         await rooms.show(
             update, *views.uv_running(_, rooms.title(context, room), record, minutes, zone)
         )
+        message = update.callback_query.message if update.callback_query else None
+        uv.remember_running_message(context, record.id or 0, message)
     else:
         await rooms.show(
             update,
