@@ -107,6 +107,9 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(invites.on_invite_button, pattern=pattern(invites.PREFIX)))
     app.add_handler(CallbackQueryHandler(groups.on_bind_button, pattern=pattern(groups.PREFIX)))
     app.add_handler(
+        CallbackQueryHandler(epidemic.on_epidemic_button, pattern=pattern(epidemic.PREFIX))
+    )
+    app.add_handler(
         CallbackQueryHandler(members.on_members_button, pattern=pattern(members.PREFIX))
     )
     # Last among buttons: anything no pattern above matched is an expired button.

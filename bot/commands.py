@@ -19,21 +19,45 @@ class Command:
     private: bool = True
     group: bool = False
     action: Action | None = None
+    section: str = "work"  # a heading of /help: see SECTIONS
+
+
+# /help groups commands by what the person can do with them, in this order.
+SECTIONS = {
+    "work": N_("Daily work"),
+    "manage": N_("Managing the site"),
+    "account": N_("You and this chat"),
+}
 
 
 COMMANDS: list[Command] = [
-    Command("start", N_("Start, or join with an invitation")),
-    Command("help", N_("What I can do for you"), group=True),
-    Command("me", N_("My sites and roles")),
-    Command("lang", N_("Language: 中文 / English")),
+    Command("start", N_("Start, or join with an invitation"), section="account"),
+    Command("help", N_("What I can do for you"), group=True, section="account"),
+    Command("me", N_("My sites and roles"), section="account"),
+    Command("lang", N_("Language: 中文 / English"), section="account"),
     Command("disinfect", N_("Confirm a disinfection"), action=Action.DISINFECT_OWN_CLASS),
-    Command("epidemic", N_("Epidemic mode: on or off"), action=Action.SET_EPIDEMIC_MODE),
-    Command("invite", N_("Invite staff or parents"), action=Action.INVITE_STAFF),
-    Command("invites", N_("Open invitations; withdraw one"), action=Action.INVITE_STAFF),
-    Command("members", N_("Members: change a role or class, remove"), action=Action.MANAGE_MEMBERS),
-    Command("bind", N_("Bind this group to the site"), private=False, group=True),
-    Command("unbind", N_("Unbind this group"), private=False, group=True),
-    Command("cancel", N_("Cancel the current step")),
+    Command(
+        "epidemic",
+        N_("Epidemic mode: on or off"),
+        action=Action.SET_EPIDEMIC_MODE,
+        section="manage",
+    ),
+    Command("invite", N_("Invite staff or parents"), action=Action.INVITE_STAFF, section="manage"),
+    Command(
+        "invites",
+        N_("Open invitations; withdraw one"),
+        action=Action.INVITE_STAFF,
+        section="manage",
+    ),
+    Command(
+        "members",
+        N_("Members: change a role or class, remove"),
+        action=Action.MANAGE_MEMBERS,
+        section="manage",
+    ),
+    Command("bind", N_("Bind this group to the site"), private=False, group=True, section="manage"),
+    Command("unbind", N_("Unbind this group"), private=False, group=True, section="manage"),
+    Command("cancel", N_("Cancel the current step"), section="account"),
 ]
 
 
@@ -56,8 +80,14 @@ def commands_for(roles: list[RoleAtSite], *, private: bool) -> list[Command]:
 
 
 def help_text(_: Translate, roles: list[RoleAtSite], *, private: bool) -> str:
+    """Each command with its description, grouped under what the person can do."""
+    chosen = commands_for(roles, private=private)
     lines = [_("What you can do here:")]
-    lines += [f"/{c.name} — {_(c.description)}" for c in commands_for(roles, private=private)]
+    for key, heading in SECTIONS.items():
+        section = [c for c in chosen if (c.section if c.section in SECTIONS else "work") == key]
+        if section:
+            lines.append(f"【{_(heading)}】")
+            lines += [f"/{c.name} — {_(c.description)}" for c in section]
     return "\n".join(lines)
 
 

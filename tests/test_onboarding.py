@@ -175,7 +175,7 @@ async def test_me_and_help_fit_the_persons_roles(telegram: Telegram, db: Session
     caregiver_help = (await telegram.send(CAREGIVER, "❓ 帮助"))[-1]
     director_help = (await telegram.send(DIRECTOR, "/help"))[-1]
 
-    assert "第一幼儿园: 小一班 · 保育员" in me.text
+    assert "第一幼儿园：小一班 · 保育员" in me.text
     assert "/disinfect" in caregiver_help.text and "/invite" not in caregiver_help.text
     assert "/invite" in director_help.text and "/epidemic" in director_help.text
 
