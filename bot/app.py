@@ -18,8 +18,9 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
+import jobs.calendar  # registers its site scheduler
 import jobs.disinfection  # registers its site scheduler
 import jobs.repairs_deadlines  # noqa: F401  (registers its site scheduler)
 from bot.callbacks import pattern
@@ -27,9 +28,12 @@ from bot.commands import publish_commands
 from bot.config import Settings
 from bot.context import BotContext, HouqinApplication
 from bot.errors import on_error, on_expired_button
+from bot.inbox import Inbox, InboxQueue, InboxRequest
 from bot.menu import menu_button
 from bot.persistence import SQLPersistence
 from handlers import account, groups, hints, invites, members, onboarding
+from handlers.calendar import conversation as calendar
+from handlers.calendar import tasks as calendar_tasks
 from handlers.disinfection import conversation as disinfection
 from handlers.disinfection import epidemic, photo
 from jobs.schedule import start_rescans
@@ -48,10 +52,13 @@ def build_application(
 ) -> HouqinApplication:
     """Build the bot; tests pass an offline `request`, production uses PTB's HTTP client."""
     engine = engine or make_engine(settings.database_url)
+    inbox = Inbox(engine)
+    app_kwargs = {"settings": settings, "engine": engine, "inbox": inbox}
     builder: Any = (
         ApplicationBuilder()
-        .application_class(HouqinApplication, kwargs={"settings": settings, "engine": engine})
+        .application_class(HouqinApplication, kwargs=app_kwargs)
         .token(settings.token or PLACEHOLDER_TOKEN)
+        .update_queue(InboxQueue(inbox))
         .context_types(ContextTypes(context=BotContext))
         .persistence(SQLPersistence(engine))
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
@@ -59,8 +66,15 @@ def build_application(
     )
     if settings.api_base_url:
         builder = builder.base_url(settings.api_base_url).base_file_url(settings.api_base_file_url)
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+    # Long enough for Telegram's slow answers: an answer lost to a timeout is a message whose
+    # fate is unknown (see jobs.outbox). A stop never waits for them (see bot.runner).
+    timeout = settings.send_timeout
+    sends = HTTPXRequest(
+        connection_pool_size=64, connect_timeout=10, read_timeout=timeout, write_timeout=timeout
+    )
+    builder = builder.request(request or sends)
+    polling = request or HTTPXRequest(connection_pool_size=1, connect_timeout=10, read_timeout=10)
+    builder = builder.get_updates_request(InboxRequest(polling, inbox))
     if settings.rate_limit if rate_limiter is None else rate_limiter:
         # Queues sends to stay within 30/s overall (evenly: one every 1/30 s, no burst that
         # could put 60 into one second) and 20/min per group; retries after a 429.
@@ -74,6 +88,8 @@ def build_application(
 def register_handlers(app: Application) -> None:
     # The conversation first: while it waits for typed input, that text is its answer.
     app.add_handler(disinfection.conversation())
+    # The calendar's conversation: its typed answers (notes, drill figures, a plan) and /plan.
+    app.add_handler(calendar.conversation())
     # Commands next: "/cancel" and "/start" must win over any text handler.
     app.add_handler(CommandHandler("start", onboarding.cmd_start, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("help", account.cmd_help))
@@ -88,6 +104,7 @@ def register_handlers(app: Application) -> None:
         CommandHandler("disinfect", disinfection.cmd_disinfect, filters.ChatType.PRIVATE)
     )
     app.add_handler(CommandHandler("epidemic", epidemic.cmd_epidemic))
+    app.add_handler(CommandHandler("tasks", calendar_tasks.cmd_tasks, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("cancel", disinfection.cmd_cancel))
     # The private-only commands above, sent in a group: point to the private chat.
     app.add_handler(
@@ -99,6 +116,7 @@ def register_handlers(app: Application) -> None:
     # Menu buttons are plain text in the user's language.
     app.add_handler(MessageHandler(menu_button("disinfection"), disinfection.cmd_disinfect))
     app.add_handler(MessageHandler(menu_button("invite"), invites.cmd_invite))
+    app.add_handler(MessageHandler(menu_button("calendar"), calendar_tasks.cmd_tasks))
     app.add_handler(MessageHandler(menu_button("members"), members.cmd_members))
     app.add_handler(MessageHandler(menu_button("me"), account.cmd_me))
     app.add_handler(MessageHandler(menu_button("help"), account.cmd_help))

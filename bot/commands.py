@@ -42,6 +42,8 @@ COMMANDS: list[Command] = [
         action=Action.SET_EPIDEMIC_MODE,
         section="manage",
     ),
+    Command("tasks", N_("This week's and overdue tasks"), action=Action.VIEW_TASKS),
+    Command("plan", N_("Import the term's work plan"), action=Action.IMPORT_PLAN, section="manage"),
     Command("invite", N_("Invite staff or parents"), action=Action.INVITE_STAFF, section="manage"),
     Command(
         "invites",

@@ -35,6 +35,7 @@ MENU: list[MenuItem] = [
         N_("🧴 Disinfection"),
         _allowed(Action.DISINFECT_OWN_CLASS, Action.DISINFECT_ANY_CLASS),
     ),
+    MenuItem("calendar", N_("📅 Work calendar"), _allowed(Action.VIEW_TASKS)),
     MenuItem("invite", N_("➕ Invite"), _allowed(Action.INVITE_STAFF)),
     MenuItem("members", N_("👥 Members"), _allowed(Action.MANAGE_MEMBERS)),
     MenuItem("me", N_("👤 Me"), _any_role),

@@ -23,7 +23,7 @@ from bot.i18n import format_clock, format_day, translator
 from bot.labels import area_label
 from bot.views import disinfection as views
 from bot.views.disinfection_board import board
-from jobs.outbox import Outcome, send_once
+from jobs.outbox import Kind, Outcome, send_once
 from jobs.schedule import SITE_SCHEDULERS, replace_job, retry_later
 from storage.db import session_scope
 from storage.disinfection import DisinfectionRecord, get_record, local_today
@@ -146,9 +146,16 @@ async def refresh_board(app: HouqinApplication, site_id: int, day: date) -> None
             key = f"disinfection-board:{site_id}:{day.isoformat()}:{group.chat_id}"
             posted = get_outbound(session=session, key=key)
             if posted is None or posted.message_id is None:
-                if day == local_today(site, now) and posted is None:
+                # Not posted yet, or its claim was left by a crash: send_once decides.
+                if day == local_today(site, now):
                     await send_once(
-                        app, session, key=key, chat_id=group.chat_id, text=text, reply_markup=markup
+                        app,
+                        session,
+                        key=key,
+                        chat_id=group.chat_id,
+                        text=text,
+                        reply_markup=markup,
+                        kind=Kind.CARD,
                     )
                     app.card_editor.shown(key, content)
                 continue
@@ -163,7 +170,13 @@ async def refresh_board(app: HouqinApplication, site_id: int, day: date) -> None
                     log.warning("Board %s could not be edited (%s); posting it again", key, error)
                     release_claim(session=session, claim=posted)
                     await send_once(
-                        app, session, key=key, chat_id=group.chat_id, text=text, reply_markup=markup
+                        app,
+                        session,
+                        key=key,
+                        chat_id=group.chat_id,
+                        text=text,
+                        reply_markup=markup,
+                        kind=Kind.CARD,
                     )
             except Forbidden as error:
                 log.warning("Board %s: the bot is no longer in the group: %s", key, error)
@@ -228,6 +241,7 @@ async def send_disinfection_reminders(context: CallbackContext[Any, Any, Any, An
                 chat_id=person.telegram_user_id,
                 text=text,
                 reply_markup=InlineKeyboardMarkup([[button]]),
+                kind=Kind.REMINDER,
             )
             failed |= outcome == Outcome.FAILED
     if failed:
@@ -272,6 +286,7 @@ async def send_disinfection_escalation(context: CallbackContext[Any, Any, Any, A
                 key=f"disinfection-escalation:{site.id}:{day}:{person.id}",
                 chat_id=person.telegram_user_id,
                 text=text,
+                kind=Kind.ESCALATION,
             )
             failed |= outcome == Outcome.FAILED
     if failed:
@@ -319,6 +334,7 @@ async def send_uv_reminder(context: CallbackContext[Any, Any, Any, Any]) -> None
             chat_id=operator.telegram_user_id,
             text=text,
             reply_markup=markup,
+            kind=Kind.ALERT,
         )
     if outcome == Outcome.FAILED:
         retry_later(context)

@@ -20,6 +20,7 @@ from bot.commands import publish_commands
 from bot.config import Settings
 from bot.context import HouqinApplication
 from jobs.schedule import start_rescans
+from sandbox.demo_calendar import DRILL_PHOTO, seed_demo_calendar
 from sandbox.server import SandboxServer
 from sandbox.state import Chat, User
 from sandbox.userapi import UserApi
@@ -68,6 +69,8 @@ class Demo:
     people: dict[int, User] = field(default_factory=dict)
     staff_group: Chat | None = None
     maintenance_group: Chat | None = None
+    # The photo of last month's drill, as the emulator stores it (see sandbox.demo_calendar).
+    drill_photo: str = ""
 
 
 def seed_demo_world(users: UserApi) -> Demo:
@@ -84,6 +87,7 @@ def seed_demo_world(users: UserApi) -> Demo:
     demo.maintenance_group = users.create_group(
         f"{SITE_NAME} 维修群", maintenance, creator=director, privacy=False
     )
+    demo.drill_photo = users.world.files.add(DRILL_PHOTO, kind="photo").file_id
     return demo
 
 
@@ -127,6 +131,7 @@ def seed_demo_database(engine: Engine, demo: Demo) -> str:
                 title=chat.title or "",
                 person_id=None,
             )
+        seed_demo_calendar(session, site, demo.drill_photo)
         invite = create_invite(
             session=session,
             site_id=site.id,

@@ -44,9 +44,13 @@ class Action(StrEnum):
     VERIFY_HAZARD = "verify_hazard"
     VIEW_ALL_TICKETS = "view_all_tickets"
     RECEIVE_REPAIR_ESCALATION = "receive_repair_escalation"
+    VIEW_TASKS = "view_tasks"
+    MANAGE_CALENDAR = "manage_calendar"
+    IMPORT_PLAN = "import_plan"
+    RECEIVE_TASK_ESCALATION = "receive_task_escalation"
 
 
-_EVERY_STAFF = {Action.VIEW_STAFF_DATA, Action.REPORT_REPAIR}
+_EVERY_STAFF = {Action.VIEW_STAFF_DATA, Action.REPORT_REPAIR, Action.VIEW_TASKS}
 # Repairs: the logistics lead assigns and verifies, maintenance accepts and completes.
 _REPAIR_LEAD = {
     Action.ASSIGN_REPAIR,
@@ -78,6 +82,8 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.MANAGE_MEMBERS,
             Action.ASSIGN_REPAIR,
             Action.VIEW_ALL_TICKETS,
+            Action.MANAGE_CALENDAR,
+            Action.IMPORT_PLAN,
         }
     ),
     Role.HEALTH_TEACHER: frozenset(

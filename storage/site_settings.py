@@ -39,6 +39,9 @@ class SiteSettings(BaseModel):
     repair_verify_hours: int = Field(default=24, ge=1, le=168)
     # Still open this long after the first escalation: the director is told.
     repair_director_hours: int = Field(default=24, ge=1, le=168)
+    # Safety calendar: when the day's task reminders go out; the evacuation target.
+    calendar_reminder_time: time = time(8, 0)
+    evacuation_target_seconds: int = Field(default=120, ge=30, le=1800)
 
     @property
     def rounds_today(self) -> int:

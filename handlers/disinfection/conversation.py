@@ -25,7 +25,7 @@ from bot.context import BotContext
 from bot.errors import on_expired_button
 from bot.i18n import format_clock
 from bot.menu import any_menu_button
-from bot.parsing import NumberError, parse_int
+from bot.parsing import NumberError, parse_id, parse_int
 from bot.views import disinfection as views
 from handlers import hints
 from handlers.common import reply
@@ -111,37 +111,49 @@ async def _step_area(update: Update, context: BotContext, room: Room, args: list
     return END
 
 
+def _carried(args: list[str]) -> dict[str, Any]:
+    """The round a button carries (its last part), if it carries one."""
+    if not args:
+        return {}
+    number = parse_id(args[-1])
+    if number is None:
+        raise ValueError("bad round")
+    return {"round": number}
+
+
 async def _step_method(update: Update, context: BotContext, room: Room, args: list[str]) -> int:
     method = Method(args[0])
     title = rooms.title(context, room)
     if method == Method.CHLORINE:
         # The buttons offer the usual strengths; a typed value is taken as well.
-        _remember(context, room, {"method": Method.CHLORINE})
+        _remember(context, room, {"method": Method.CHLORINE, **_carried(args[1:])})
         await rooms.show(update, *views.concentration_picker(context._, title, room))
         return ASK_CONCENTRATION
     if method == Method.UV_LAMP and room.day == local_today(room.site, context.app.clock()):
         minutes = get_site_settings(room.site).uv_minutes
         await rooms.show(update, *views.uv_prompt(context._, title, room, minutes))
         return END
-    return await _confirm(update, context, room, {"method": method})
+    return await _confirm(update, context, room, {"method": method, **_carried(args[1:])})
 
 
 async def _step_concentration(
     update: Update, context: BotContext, room: Room, args: list[str]
 ) -> int:
-    return await _confirm(update, context, room, {"method": Method.CHLORINE, "mg": int(args[0])})
+    params = {"method": Method.CHLORINE, "mg": int(args[0]), **_carried(args[1:])}
+    return await _confirm(update, context, room, params)
 
 
 async def _step_other_concentration(
     update: Update, context: BotContext, room: Room, args: list[str]
 ) -> int:
-    _remember(context, room, {"method": Method.CHLORINE})
+    _remember(context, room, {"method": Method.CHLORINE, **_carried(args)})
     await rooms.show(update, context._("Type the concentration in mg/L, e.g. 500:"))
     return ASK_CONCENTRATION
 
 
 async def _step_uv_start(update: Update, context: BotContext, room: Room, args: list[str]) -> int:
-    return await _confirm(update, context, room, {"method": Method.UV_LAMP, "uv": True})
+    params = {"method": Method.UV_LAMP, "uv": True, **_carried(args)}
+    return await _confirm(update, context, room, params)
 
 
 async def on_concentration_text(update: Update, context: BotContext) -> int:
@@ -204,7 +216,14 @@ async def _confirm(update: Update, context: BotContext, room: Room, params: dict
             views.reason_prompt(_, context.language, title, method, day, today, deadline),
         )
         return ASK_REASON
-    entry = Entry(room, Method(params["method"]), person.id, params.get("mg"), params.get("reason"))
+    entry = Entry(
+        room,
+        Method(params["method"]),
+        person.id,
+        params.get("mg"),
+        params.get("reason"),
+        params.get("round"),
+    )
     try:
         record = record_disinfection(
             session=context.db, entry=entry, now=now, start_uv=bool(params.get("uv"))

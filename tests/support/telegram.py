@@ -18,6 +18,9 @@ from jobs.schedule import rebuild_jobs
 from tests.support.networking import Call, OfflineRequest
 
 _ids = itertools.count(1)
+# One sequence for every bot of a test run, as Telegram's: a restarted bot must not see
+# the ids of its predecessor's updates again (its inbox would skip them as done).
+_update_ids = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,7 @@ class Telegram:
     request: OfflineRequest
     # The test's own session: ended after every update so assertions read fresh rows.
     db: Session | None = None
-    update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    update_ids: itertools.count[int] = field(default_factory=lambda: _update_ids)
 
     async def feed(self, payload: dict[str, Any]) -> list[Call]:
         before = len(self.request.calls)
@@ -103,6 +106,23 @@ class Telegram:
         ]
         if caption:
             message["caption"] = caption
+        return await self.feed({"message": message})
+
+    async def send_document(
+        self, user: User, file_name: str, data: bytes, mime_type: str = "text/plain"
+    ) -> list[Call]:
+        """A file sent in private chat; its bytes are served when the bot downloads it."""
+        message = text_message(user, "")
+        del message["text"]
+        file_id = f"user-file-{message['message_id']}"
+        self.request.files[file_id] = data
+        message["document"] = {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "file_size": len(data),
+        }
         return await self.feed({"message": message})
 
     async def press(self, user: User, call: Call, label: str) -> list[Call]:
