@@ -13,14 +13,16 @@ from bot.config import Settings
 from storage.calendar import ensure_occurrences, local_now
 from storage.db import make_engine, session_scope
 from storage.migrate import pending_migrations
+from storage.plan_dates import default_first_year, due_date
 from storage.plan_files import PlanFileError, read_plan_file
-from storage.plan_import import ParsedPlan, default_first_year, due_date, parse_plan
+from storage.plan_import import ParsedPlan, parse_plan
 from storage.plan_store import PlannedTask, schedule_plan
 from storage.sites import get_site
 from storage.types import utcnow
 
 REASONS = {
     "before_months": "before the first month",
+    "after_months": "after the months ended",
     "heading": "heading",
     "section": "section heading",
     "prose": "prose",

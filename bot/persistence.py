@@ -53,7 +53,9 @@ class SQLPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, A
         where = (kind, name, key)
         if self._stored.get(where) == value:  # unchanged, or empty and never stored
             return
-        self._stored[where] = value
+        # A copy: a dict handed over live and later changed in place must still compare as
+        # a change.
+        self._stored[where] = deepcopy(value)
         shared = persistence_session.get()
         if shared is not None:
             self._write(shared, kind, name, key, value)

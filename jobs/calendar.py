@@ -19,7 +19,7 @@ from telegram.ext import CallbackContext
 from bot.context import HouqinApplication
 from bot.i18n import translator
 from bot.views import calendar as views
-from jobs.outbox import Outcome, send_once
+from jobs.outbox import Kind, Outcome, send_once
 from jobs.schedule import SITE_SCHEDULERS, replace_job, retry_later
 from storage.calendar import (
     Task,
@@ -116,6 +116,7 @@ async def _remind(
             chat_id=person.telegram_user_id,
             text=views.reminder(_, language, task, due_today),
             reply_markup=views.task_buttons(_, task),
+            kind=Kind.REMINDER,
         )
         failed |= outcome == Outcome.FAILED
     return failed
@@ -136,6 +137,7 @@ async def _escalate(app: HouqinApplication, session: Session, site: Site, task: 
             chat_id=person.telegram_user_id,
             text=views.escalation(_, language, site.name, task, names),
             reply_markup=views.task_buttons(_, task),
+            kind=Kind.ESCALATION,
         )
         failed |= outcome == Outcome.FAILED
     return failed
@@ -183,11 +185,12 @@ async def _show_card(
     app: HouqinApplication, session: Session, key: str, chat_id: int, text: str
 ) -> None:
     posted = get_outbound(session=session, key=key)
-    if posted is None:
-        await send_once(app, session, key=key, chat_id=chat_id, text=text)
+    if posted is None or posted.message_id is None:
+        # Not posted yet, or its claim was left by a crash: send_once decides.
+        await send_once(app, session, key=key, chat_id=chat_id, text=text, kind=Kind.CARD)
         app.card_editor.shown(key, text)
         return
-    if posted.message_id is None or not app.card_editor.changed(key, text):
+    if not app.card_editor.changed(key, text):
         return
     try:
         await app.bot.edit_message_text(text, chat_id, posted.message_id)
@@ -195,7 +198,7 @@ async def _show_card(
         if "not modified" not in error.message:
             log.warning("Card %s could not be edited (%s); posting it again", key, error)
             release_claim(session=session, claim=posted)
-            await send_once(app, session, key=key, chat_id=chat_id, text=text)
+            await send_once(app, session, key=key, chat_id=chat_id, text=text, kind=Kind.CARD)
     except Forbidden as error:
         log.warning("Card %s: the bot is no longer in the group: %s", key, error)
     app.card_editor.shown(key, text)

@@ -176,12 +176,14 @@ async def stop_bot(app: HouqinApplication) -> None:
 
 def show_todays_boards(app: HouqinApplication) -> None:
     """Post today's cards now, so a demo at any hour has something to look at."""
+    from jobs.calendar import request_card_refresh
     from jobs.disinfection import request_board_refresh
     from storage.disinfection import local_today
 
     with session_scope(app.engine) as session:
         for site in list_sites(session=session):
             request_board_refresh(app, site.id or 0, local_today(site, app.clock()))
+            request_card_refresh(app, site.id or 0)  # the calendar's month card
 
 
 async def run_sandbox(settings: Settings, *, host: str = "127.0.0.1", port: int = 8088) -> None:

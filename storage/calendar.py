@@ -24,6 +24,7 @@ from storage.permissions import Action, can
 HORIZON_AHEAD = timedelta(days=62)
 HORIZON_BEHIND = timedelta(days=92)
 MAX_NOTE = 1000
+MAX_REASON = 500
 OPEN = (TaskStatus.UPCOMING, TaskStatus.DUE, TaskStatus.OVERDUE)
 
 
@@ -208,13 +209,20 @@ def complete_task(
     return occurrence
 
 
-def add_note(*, session: Session, occurrence: TaskOccurrence, note: str, person_id: int) -> None:
-    """A typed note after completion (a note that says nothing is refused)."""
-    text = note.strip()
+def check_text(text: str, limit: int) -> str:
+    """A typed note or reason: one that says nothing (empty, a digit, a dot) or is too long is
+    refused (never silently cut)."""
+    text = text.strip()
     if len(text) < 2 or text.strip("。.,，!！?？0123456789 ") == "":
         raise TaskError("empty_note")
-    if len(text) > MAX_NOTE:
-        raise TaskError("note_too_long", length=len(text), limit=MAX_NOTE)
+    if len(text) > limit:
+        raise TaskError("note_too_long", length=len(text), limit=limit)
+    return text
+
+
+def add_note(*, session: Session, occurrence: TaskOccurrence, note: str, person_id: int) -> None:
+    """A typed note after completion."""
+    text = check_text(note, MAX_NOTE)
     occurrence.note = text
     session.add(occurrence)
     record_event(session=session, action="task.note", person_id=person_id, occurrence=occurrence.id)
@@ -228,11 +236,9 @@ def add_photo(*, session: Session, occurrence: TaskOccurrence, file_id: str) -> 
 
 
 def skip_task(*, session: Session, task: Task, person_id: int, reason: str, now: datetime) -> None:
-    text = reason.strip()
-    if len(text) < 2:
-        raise TaskError("empty_reason")
+    text = check_text(reason, MAX_REASON)
     task.occurrence.status = TaskStatus.SKIPPED
-    task.occurrence.skip_reason = text[:500]
+    task.occurrence.skip_reason = text
     task.occurrence.completed_by = person_id
     task.occurrence.completed_at = now
     session.add(task.occurrence)

@@ -114,6 +114,15 @@ def compliance_gaps(*, session: Session, site: Site, now: datetime) -> list[Gap]
     return gaps
 
 
+def latest_drill(*, session: Session, site_id: int) -> DrillRecord | None:
+    query = (
+        select(DrillRecord)
+        .where(DrillRecord.site_id == site_id)
+        .order_by(col(DrillRecord.held_at).desc())
+    )
+    return session.exec(query).first()
+
+
 def list_drills(
     *, session: Session, site_id: int, start: datetime, end: datetime
 ) -> list[DrillRecord]:

@@ -8,10 +8,8 @@ the lines that are not items are kept with the reason, for the person importing 
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import date
 
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 # A plan is at most a page of items per month; an "item" longer than this is prose.
@@ -36,7 +34,19 @@ _MARKERS = [
 _BULLET = re.compile(r"^[•·●○■□◆◇▪►\-–—*]+\s*")
 # Where a marker may begin inside a line: at the start or after a sentence or a pause.
 _BOUNDARY = "。；;，,:： \t"
-_SUB_HEADING_ENDS = ("方面", "工作", "管理", "安全", "卫生", "教育", "保健", "后勤", "膳食", "安排")
+_SUB_HEADING_ENDS = (
+    "方面",
+    "工作",
+    "管理",
+    "安全",
+    "卫生",
+    "教育",
+    "保健",
+    "后勤",
+    "膳食",
+    "安排",
+    "周",
+)
 _SECTION_WORDS = ("措施", "要求", "目标", "思想", "保障", "总结", "说明", "附件", "指导")
 _PROSE_STARTS = ("备注", "注：", "注:", "说明", "附：", "附:", "以上", "总之", "特别提醒")
 _SPLIT = re.compile(r"[；;]")
@@ -110,7 +120,7 @@ class PlanItem:
 class SkippedLine:
     line: int
     text: str
-    reason: str  # "before_months", "heading", "section", "prose"
+    reason: str  # "before_months", "after_months", "heading", "section", "prose"
 
 
 @dataclass
@@ -281,7 +291,8 @@ def parse_plan(text: str) -> ParsedPlan:
             plan.skipped.append(SkippedLine(number, line, "section"))
             continue
         if month is None:
-            plan.skipped.append(SkippedLine(number, line, "before_months"))
+            outside = "after_months" if plan.months else "before_months"
+            plan.skipped.append(SkippedLine(number, line, outside))
             continue
         items, reason = _items_of(line)
         if reason is not None:
@@ -289,36 +300,3 @@ def parse_plan(text: str) -> ParsedPlan:
         for title in items:
             plan.items.append(PlanItem(month, title, guess_role(title), is_drill(title), number))
     return plan
-
-
-# Dates ------------------------------------------------------------------------------------
-
-
-def school_month_order(month: int) -> int:
-    """Position of a month in a school year that starts in September (Sep → 0, Aug → 11)."""
-    return (month - 9) % 12
-
-
-def default_first_year(first_month: int, today: date) -> int:
-    """The calendar year of a plan's first month: this school year's autumn or spring term."""
-    school_year = today.year if today.month >= 8 else today.year - 1
-    return school_year if first_month >= 8 else school_year + 1
-
-
-def month_year(month: int, first_month: int, first_year: int) -> int:
-    """Months of a plan run from its first month onwards, across the turn of the year."""
-    return first_year + (1 if month < first_month else 0)
-
-
-def due_date(month: int, first_month: int, first_year: int) -> date:
-    """An item is due by the last day of its month."""
-    year = month_year(month, first_month, first_year)
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
-def past_months(plan: ParsedPlan, first_year: int, today: date) -> list[int]:
-    """The plan's months that ended before today."""
-    if not plan.months:
-        return []
-    first = plan.months[0]
-    return [m for m in plan.months if due_date(m, first, first_year) < today]

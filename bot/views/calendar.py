@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -11,7 +12,7 @@ from bot.i18n import N_, Translate, format_day
 from bot.keyboards import inline_keyboard
 from bot.labels import role_label
 from storage.calendar import Task
-from storage.calendar_models import DrillType, Recurrence, TaskKind, TaskStatus
+from storage.calendar_models import DrillRecord, DrillType, Recurrence, TaskKind, TaskStatus
 from storage.drills import Gap
 
 PREFIX = "cal"
@@ -38,7 +39,8 @@ RECURRENCE_LABELS = {
     Recurrence.TERM: N_("every term"),
 }
 NOT_FOUND = N_("This task no longer exists.")
-MAX_LISTED = 12  # tasks with a button in one list; the rest are counted
+MAX_LISTED = 12  # tasks with a button in one list
+MAX_LINES = 30  # task lines in one message (Telegram takes 4096 characters at most)
 
 
 def who(_: Translate, task: Task, person_name: str | None = None) -> str:
@@ -49,7 +51,8 @@ def who(_: Translate, task: Task, person_name: str | None = None) -> str:
 
 def task_line(_: Translate, language: str, task: Task, state: TaskStatus) -> str:
     """⚠️ 11月25日 (周三) 园舍安全检查 · 保健老师"""
-    line = f"{ICONS[state]} {format_day(task.occurrence.due_date, language)} {task.rule.title}"
+    title = task.rule.title if len(task.rule.title) <= 60 else task.rule.title[:59] + "…"
+    line = f"{ICONS[state]} {format_day(task.occurrence.due_date, language)} {title}"
     return f"{line} · {who(_, task)}"
 
 
@@ -107,15 +110,19 @@ def task_list(
     tasks: list[tuple[Task, TaskStatus]],
     gaps: list[Gap],
     manager: bool,
+    drill_line: str | None = None,
+    drill_id: int | None = None,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """/tasks: overdue first, then this week's; a button for each open one."""
     lines = [_("📅 Your tasks: overdue and this week")]
     if manager:
         lines[0] = _("📅 Tasks of the site: overdue and this week")
     lines += [f"❗ {gap_text(_, gap)}" for gap in gaps]
+    if drill_line:
+        lines.append(drill_line)
     if not tasks:
         lines.append(_("Nothing due this week. 👍"))
-    lines += [task_line(_, language, task, state) for task, state in tasks]
+    lines += capped(_, [task_line(_, language, task, state) for task, state in tasks])
     open_tasks = [t for t, s in tasks if s not in (TaskStatus.DONE, TaskStatus.SKIPPED)]
     # Drills first: they carry the compliance gaps.
     open_tasks.sort(key=lambda t: t.rule.kind != TaskKind.DRILL)
@@ -124,6 +131,10 @@ def task_list(
                               callback_data=pack(PREFIX, "d", t.id))]
         for t in open_tasks[:MAX_LISTED]
     ]  # fmt: skip
+    if drill_id is not None:
+        rows.append(
+            [InlineKeyboardButton(_("📷 Drill photos"), callback_data=pack(PREFIX, "dp", drill_id))]
+        )
     if manager:
         rows.append(
             [
@@ -153,9 +164,35 @@ def month_card(
         key=lambda pair: (order[pair[1]], pair[0].occurrence.due_date),
     )
     lines = [head, *(f"❗ {gap_text(_, gap)}" for gap in gaps)]
-    lines += [task_line(_, language, t, s) for t, s in pending]
-    lines += [task_line(_, language, t, s) for t, s in tasks if s not in order]
+    lines += capped(
+        _,
+        [task_line(_, language, t, s) for t, s in pending]
+        + [task_line(_, language, t, s) for t, s in tasks if s not in order],
+    )
     return "\n".join(lines)
+
+
+def capped(_: Translate, lines: list[str]) -> list[str]:
+    """At most MAX_LINES lines, then how many more there are."""
+    if len(lines) <= MAX_LINES:
+        return lines
+    more = len(lines) - MAX_LINES + 1
+    return [*lines[: MAX_LINES - 1], _("… and {n} more").format(n=more)]
+
+
+def last_drill(_: Translate, language: str, record: DrillRecord, zone: ZoneInfo) -> str:
+    """🚨 上次演练：10月31日（周六） 疏散 · 用时 2:35 ⚠️ · 照片 1 张"""
+    parts = [_(DRILL_LABELS.get(DrillType(record.drill_type), DRILL_LABELS[DrillType.OTHER]))]
+    if record.evacuation_seconds is not None:
+        seconds = record.evacuation_seconds
+        parts.append(
+            _("took {m}:{s:02d}").format(m=seconds // 60, s=seconds % 60)
+            + (" ⚠️" if record.slow else "")
+        )
+    if record.photos:
+        parts.append(_("{n} photo(s)").format(n=len(record.photos)))
+    day = format_day(record.held_at.astimezone(zone).date(), language)
+    return _("🚨 Last drill: {day} {what}").format(day=day, what=" · ".join(parts))
 
 
 def done_text(_: Translate, task: Task, late: bool) -> str:

@@ -28,6 +28,7 @@ _STEPS: dict[str, Step] = {
     "d": tasks.step_done,
     "s": tasks.step_skip,
     "t": drill.step_type,
+    "dp": tasks.step_drill_photos,
     "rr": rules.step_rule,
     "ra": rules.step_rule,
     "rl": rules.step_rule,
@@ -78,7 +79,10 @@ def conversation() -> ConversationHandler[BotContext]:
             drill.DRILL_STAFF: [MessageHandler(typed, drill.on_staff)],
             drill.DRILL_SECONDS: [MessageHandler(typed, drill.on_seconds)],
             drill.DRILL_PROBLEMS: [MessageHandler(typed, drill.on_problems)],
-            drill.DRILL_PHOTOS: [MessageHandler(photo, drill.on_photo)],
+            drill.DRILL_PHOTOS: [
+                MessageHandler(photo, drill.on_photo),
+                MessageHandler(typed, drill.on_text_instead_of_photo),
+            ],
             plan.PLAN_INPUT: [
                 MessageHandler(typed, plan.on_plan_text),
                 MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL, plan.on_plan_file),

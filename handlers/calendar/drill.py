@@ -40,6 +40,7 @@ async def start(update: Update, context: BotContext, task: Task) -> int:
 
 
 async def step_type(update: Update, context: BotContext, args: list[str]) -> int:
+    DrillType(args[1])  # an unknown type is an expired button (ValueError), checked first
     if await load_checked(update, context, args[0]) is None:
         return END
     assert update.callback_query is not None and context.user_data is not None
@@ -53,7 +54,8 @@ def _pending(context: BotContext) -> dict[str, object] | None:
     return (context.user_data or {}).get(PENDING)
 
 
-async def _count(update: Update, context: BotContext, key: str, state: int) -> int | None:
+async def _read_count(update: Update, context: BotContext, key: str) -> bool | None:
+    """Keep a typed head count; False when it is not one (asked again), None when no drill."""
     pending = _pending(context)
     message = update.effective_message
     if pending is None or message is None:
@@ -65,22 +67,22 @@ async def _count(update: Update, context: BotContext, key: str, state: int) -> i
     except NumberError:
         await reply(update, context._("Please type a whole number from 0 to {high}.").format(
             high=MAX_PEOPLE))  # fmt: skip
-        return state
-    return -1
+        return False
+    return True
 
 
 async def on_children(update: Update, context: BotContext) -> int:
-    again = await _count(update, context, "children", DRILL_CHILDREN)
-    if again is None or again >= 0:
-        return END if again is None else again
+    stored = await _read_count(update, context, "children")
+    if not stored:
+        return END if stored is None else DRILL_CHILDREN
     await reply(update, context._("How many staff took part?"))
     return DRILL_STAFF
 
 
 async def on_staff(update: Update, context: BotContext) -> int:
-    again = await _count(update, context, "staff", DRILL_STAFF)
-    if again is None or again >= 0:
-        return END if again is None else again
+    stored = await _read_count(update, context, "staff")
+    if not stored:
+        return END if stored is None else DRILL_STAFF
     await reply(update, context._("How long did the evacuation take? e.g. 2:35 or 155 (seconds):"))
     return DRILL_SECONDS
 
@@ -155,6 +157,11 @@ async def on_problems(update: Update, context: BotContext) -> int:
         update, views.drill_recorded(context._, record.evacuation_seconds, record.slow, target)
     )
     request_card_refresh(context.app, site.id or 0)
+    return DRILL_PHOTOS
+
+
+async def on_text_instead_of_photo(update: Update, context: BotContext) -> int:
+    await reply(update, context._("Send photos of the drill now; /skip to finish."))
     return DRILL_PHOTOS
 
 

@@ -19,8 +19,9 @@ from jobs.calendar import request_card_refresh
 from storage.calendar import ensure_occurrences, local_now
 from storage.people import sites_where_allowed
 from storage.permissions import Action, Role
+from storage.plan_dates import default_first_year, month_year
 from storage.plan_files import PlanFileError, check_file, read_plan_file
-from storage.plan_import import ParsedPlan, default_first_year, month_year, parse_plan
+from storage.plan_import import ParsedPlan, parse_plan
 from storage.plan_store import PlannedTask, schedule_plan
 from storage.sites import get_site
 

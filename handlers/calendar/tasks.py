@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
@@ -27,8 +28,8 @@ from storage.calendar import (
     skip_task,
     state_of,
 )
-from storage.calendar_models import TaskKind, TaskStatus
-from storage.drills import compliance_gaps
+from storage.calendar_models import DrillRecord, TaskKind, TaskStatus
+from storage.drills import compliance_gaps, latest_drill
 from storage.models import Site
 from storage.people import sites_where_allowed
 from storage.permissions import Action
@@ -80,7 +81,16 @@ async def cmd_tasks(update: Update, context: BotContext) -> int:
         ):
             chosen.append((task, state))
     gaps = compliance_gaps(session=context.db, site=site, now=now) if manager else []
-    text, markup = views.task_list(context._, context.language, chosen, gaps, manager)
+    drill = latest_drill(session=context.db, site_id=site.id or 0) if manager else None
+    line = (
+        views.last_drill(context._, context.language, drill, ZoneInfo(site.timezone))
+        if drill
+        else None
+    )
+    text, markup = views.task_list(
+        context._, context.language, chosen, gaps, manager, line,
+        drill.id if drill and drill.photos else None,
+    )  # fmt: skip
     await reply(update, text, reply_markup=markup)
     return END
 
@@ -201,12 +211,31 @@ async def on_skip_reason(update: Update, context: BotContext) -> int:
     try:
         skip_task(session=context.db, task=task, person_id=context.person.id,
                   reason=message.text or "", now=context.app.clock())  # fmt: skip
-    except TaskError:
-        await reply(update, context._("Please type the reason in a few words (or /cancel)."))
+    except TaskError as error:
+        if error.code == "note_too_long":
+            await reply(update, note_error(context, error))
+        else:
+            await reply(update, context._("Please type the reason in a few words (or /cancel)."))
         return ASK_SKIP_REASON
     (context.user_data or {}).pop(PENDING, None)
     await reply(update, context._("➖ Skipped: {title}.").format(title=task.rule.title))
     request_card_refresh(context.app, task.rule.site_id)
+    return END
+
+
+async def step_drill_photos(update: Update, context: BotContext, args: list[str]) -> int:
+    """📷 on the list: the managers see the last drill's photos."""
+    query = update.callback_query
+    assert query is not None
+    record = context.db.get(DrillRecord, int(args[0]))
+    if record is None or not is_manager(context.roles, record.site_id):
+        await refuse(update, context, Action.MANAGE_CALENDAR)
+        return END
+    await query.answer()
+    chat = update.effective_chat
+    assert chat is not None
+    for file_id in record.photos[:10]:
+        await context.bot.send_photo(chat.id, file_id)
     return END
 
 

@@ -60,6 +60,11 @@ async def test_a_drill_taking_2_35_is_recorded_and_flagged(telegram: Telegram, d
     db.refresh(task)
     assert task.status == TaskStatus.DONE and task.details == {"drill_record": record.id}
 
+    listing = (await telegram.send(DIRECTOR, "/tasks"))[-1]
+    photos = await telegram.press(DIRECTOR, listing, "📷 演练照片")
+    assert "🚨 上次演练：12月19日（周六） 疏散 · 用时 2:35 ⚠️ · 照片 1 张" in listing.text
+    assert [c.params["photo"] for c in photos if c.method == "sendPhoto"] == record.photos
+
 
 def _site_of(db: Session):  # type: ignore[no-untyped-def]
     from storage.sites import list_sites
@@ -70,6 +75,7 @@ def _site_of(db: Session):  # type: ignore[no-untyped-def]
 async def test_impossible_evacuation_times_are_asked_again(telegram: Telegram, db: Session) -> None:
     _site, picker = await _open_drill(telegram, db)
     await telegram.press(LOGISTICS_HEAD, picker[-1], "疏散")
+    many = await telegram.send(LOGISTICS_HEAD, "很多")
     await telegram.send(LOGISTICS_HEAD, "100")
     await telegram.send(LOGISTICS_HEAD, "12")
 
@@ -78,6 +84,7 @@ async def test_impossible_evacuation_times_are_asked_again(telegram: Telegram, d
     fast = await telegram.send(LOGISTICS_HEAD, "1分40秒")
     await telegram.send(LOGISTICS_HEAD, "无")
 
+    assert texts(many) == ["请输入 0 到 5000 之间的整数。"]
     refusal = "请输入 5 秒到 30 分钟之间的时间，例如 2:35 或 155。"
     assert texts(negative) == [refusal] and texts(hours) == [refusal]
     assert texts(fast) == ["发现了哪些问题？请输入，没有请输入「无」："]

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from storage.calendar_models import TaskRule
 from tests.calendar.setup import CAREGIVER, DIRECTOR, make_kindergarten
 from tests.calendar.test_plan_import import make_docx
+from tests.conftest import BotFactory
 from tests.support.telegram import Telegram, texts
 
 PLAN = (Path(__file__).parent / "plans" / "kindergarten_spring.txt").read_text(encoding="utf-8")
@@ -96,3 +97,21 @@ async def test_only_leaders_import_plans(telegram: Telegram, db: Session) -> Non
     calls = await telegram.send(CAREGIVER, "/plan")
 
     assert texts(calls) == ["只有园长 / 分管后勤园长可以进行此操作。"]
+
+
+async def test_the_review_survives_a_restart(bots: BotFactory, db: Session) -> None:
+    make_kindergarten(db)
+    telegram = await bots.start()
+    telegram.set_local_time("2026-11-26 10:00")
+    await telegram.send(DIRECTOR, "/plan")
+    review = (await telegram.send(DIRECTOR, PLAN))[-1]
+    page2 = (await telegram.press(DIRECTOR, review, "▶"))[-1]
+    dropped = (await telegram.press(DIRECTOR, page2, "❌ 删除 9"))[-1]
+    await bots.stop(telegram)
+
+    restarted = await bots.start()
+    restarted.set_local_time("2026-11-26 10:05")
+    confirmed = await restarted.press(DIRECTOR, dropped, "✅ 确认导入")
+
+    assert "✅ 已安排 17 项任务" in confirmed[-1].text
+    assert "检修户外大型玩具，更换损坏部件" not in {r.title for r in plan_rules(db)}

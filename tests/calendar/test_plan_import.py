@@ -9,15 +9,9 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from storage.plan_dates import default_first_year, due_date, past_months
 from storage.plan_files import PlanFileError, read_plan_file
-from storage.plan_import import (
-    default_first_year,
-    due_date,
-    guess_role,
-    month_heading,
-    parse_plan,
-    past_months,
-)
+from storage.plan_import import guess_role, month_heading, parse_plan
 
 PLANS = Path(__file__).parent / "plans"
 
@@ -54,6 +48,14 @@ EXPECTED: dict[str, dict[int, list[str]]] = {
         4: ["手足口病预防宣传", "保育员消毒知识培训", "开展一次防火演练"],
         5: ["幼儿视力筛查", "食堂卫生检查", "更换饮水机滤芯"],
         6: ["夏季防暑及食品安全宣传", "组织幼儿体检", "学期卫生保健工作总结"],
+    },
+    # Items separated by spaces only, week sub-headings, bullets, a paragraph of prose in a
+    # month (left out), and 六、七月份 (June and July together: due by the end of July).
+    "monthly_calendar_odd.txt": {
+        3: ["开学安全大检查", "食堂餐具消毒检查", "召开家长会", "更换教室灯管", "检查消防通道", "清理仓库杂物"],
+        4: ["春季传染病防控", "组织一次地震疏散演练"],
+        5: ["检查空调"],
+        7: ["期末工作总结"],
     },
 }  # fmt: skip
 

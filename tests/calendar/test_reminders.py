@@ -120,3 +120,42 @@ async def test_the_month_card_in_the_staff_group(telegram: Telegram, db: Session
     assert card.text.startswith("📅 阳光幼儿园 · 2026年11月工作 · 已完成 0/")
     assert "⚠️ 11月25日（周三） 园舍安全检查 · 保健老师" in card.text
     assert "❗ 本季度疏散演练未完成，剩余35天" in card.text
+
+
+async def test_skipping_asks_for_a_reason_that_says_something(
+    telegram: Telegram, db: Session
+) -> None:
+    site = make_kindergarten(db)
+    [reminder] = about(await morning(telegram, site.id or 0, "2026-11-25 08:00"), HEALTH_TEACHER.id)
+
+    asked = await telegram.press(HEALTH_TEACHER, reminder, "➖ 跳过")
+    dot = await telegram.send(HEALTH_TEACHER, "。")
+    long = await telegram.send(HEALTH_TEACHER, "因" * 501)
+    done = await telegram.send(HEALTH_TEACHER, "区教育局统一检查，本月免检")
+
+    assert "为什么跳过「园舍安全检查」？" in asked[-1].text
+    assert texts(dot) == ["请简要输入原因（或发送 /cancel 取消）。"]
+    assert texts(long) == ["共 501 个字，最多 500 个字，请精简。"]
+    assert texts(done) == ["➖ 已跳过：园舍安全检查。"]
+    inspection = occurrences(db, rules(db, site)["safety_inspection"])[0]
+    db.refresh(inspection)
+    assert (inspection.status, inspection.skip_reason) == ("skipped", "区教育局统一检查，本月免检")
+
+
+async def test_forged_or_stale_buttons_are_answered_as_expired(
+    telegram: Telegram, db: Session
+) -> None:
+    site = make_kindergarten(db)
+    [reminder] = about(await morning(telegram, site.id or 0, "2026-11-25 08:00"), HEALTH_TEACHER.id)
+    message = reminder.result
+
+    for data in ("cal:v1:d:abc", "cal:v1:d:99999999", "cal:v1:t:1:bomb", "cal:v1:pk:zz:0",
+                 "cal:v1:rl:1:999", "cal:v1:nope", "cal:v1:ps:x:0:root"):  # fmt: skip
+        calls = await telegram.press_data(HEALTH_TEACHER, message, data)
+        assert len(answers(calls)) == 1, data
+        assert answers(calls)[0] in {"这个按钮已过期，请重新打开菜单。", "此任务已不存在。",
+                                     "这份导入已过期，请重新发送 /plan。",
+                                     "只有园长 / 分管后勤园长可以进行此操作。"}, data  # fmt: skip
+    inspection = occurrences(db, rules(db, site)["safety_inspection"])[0]
+    db.refresh(inspection)
+    assert inspection.status == TaskStatus.UPCOMING
