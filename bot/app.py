@@ -20,9 +20,11 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-import jobs.calendar  # registers its site scheduler
-import jobs.disinfection  # registers its site scheduler
-import jobs.repairs_deadlines  # noqa: F401  (registers its site scheduler)
+import jobs.calendar
+import jobs.deliveries
+import jobs.disinfection
+import jobs.repairs_deadlines
+import jobs.samples  # noqa: F401
 from bot.callbacks import pattern
 from bot.commands import publish_commands
 from bot.config import Settings
@@ -31,11 +33,16 @@ from bot.errors import on_error, on_expired_button
 from bot.inbox import Inbox, InboxQueue, InboxRequest
 from bot.menu import menu_button
 from bot.persistence import SQLPersistence
-from handlers import account, groups, hints, invites, members, onboarding
+from handlers import account, deliveries, groups, hints, invites, members, onboarding
 from handlers.calendar import conversation as calendar
 from handlers.calendar import tasks as calendar_tasks
 from handlers.disinfection import conversation as disinfection
 from handlers.disinfection import epidemic, photo
+from handlers.repairs import conversation as repairs
+from handlers.repairs import group as repairs_group
+from handlers.repairs import lists as repairs_lists
+from handlers.samples import conversation as samples
+from handlers.samples.entry import cmd_samples
 from jobs.schedule import start_rescans
 from storage.db import make_engine
 
@@ -88,6 +95,11 @@ def build_application(
 def register_handlers(app: Application) -> None:
     # The conversation first: while it waits for typed input, that text is its answer.
     app.add_handler(disinfection.conversation())
+    # Repairs' conversation: its states take typed answers and photos before anything below.
+    app.add_handler(repairs.conversation())
+    app.add_handler(samples.conversation())
+    # Entered from its menu button too, so it stands before the plain menu handlers.
+    app.add_handler(deliveries.conversation())
     # The calendar's conversation: its typed answers (notes, drill figures, a plan) and /plan.
     app.add_handler(calendar.conversation())
     # Commands next: "/cancel" and "/start" must win over any text handler.
@@ -104,6 +116,9 @@ def register_handlers(app: Application) -> None:
         CommandHandler("disinfect", disinfection.cmd_disinfect, filters.ChatType.PRIVATE)
     )
     app.add_handler(CommandHandler("epidemic", epidemic.cmd_epidemic))
+    app.add_handler(CommandHandler("tickets", repairs_lists.cmd_tickets, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("ticket", repairs_lists.cmd_ticket, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("samples", cmd_samples, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("tasks", calendar_tasks.cmd_tasks, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("cancel", disinfection.cmd_cancel))
     # The private-only commands above, sent in a group: point to the private chat.
@@ -115,6 +130,7 @@ def register_handlers(app: Application) -> None:
 
     # Menu buttons are plain text in the user's language.
     app.add_handler(MessageHandler(menu_button("disinfection"), disinfection.cmd_disinfect))
+    app.add_handler(MessageHandler(menu_button("samples"), cmd_samples))
     app.add_handler(MessageHandler(menu_button("invite"), invites.cmd_invite))
     app.add_handler(MessageHandler(menu_button("calendar"), calendar_tasks.cmd_tasks))
     app.add_handler(MessageHandler(menu_button("members"), members.cmd_members))
@@ -134,6 +150,8 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(on_expired_button))
 
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, groups.on_group_migrated))
+    # Only messages starting with 报修 / #报修 / repair; other group chat is never answered.
+    app.add_handler(MessageHandler(repairs.group_report_filter(), repairs_group.on_group_report))
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.PHOTO, photo.on_photo))
     # Last of all: private text nothing above took gets a one-line hint of what one can do.
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.TEXT, hints.on_free_text))

@@ -46,6 +46,8 @@ class HouqinApplication(Application[Any, Any, Any, Any, Any, Any]):
         self.card_editor = CardEditor(settings.card_edit_interval)
         # site id → fingerprint of what its jobs were built from (see jobs.schedule).
         self.scheduled_sites: dict[int, str] = {}
+        # site id → keys of the planned items scheduled for it (see jobs.plan).
+        self.planned_jobs: dict[int, set[str]] = {}
 
         self.inbox = inbox or Inbox(engine)
         self.processor = Processor(self)

@@ -16,7 +16,19 @@ from handlers.common import reply
 from storage.permissions import Role
 
 # Commands that only make sense in the private chat with the bot.
-PRIVATE_ONLY = ("start", "me", "lang", "invite", "invites", "members", "disinfect")
+PRIVATE_ONLY = (
+    "start",
+    "me",
+    "lang",
+    "invite",
+    "invites",
+    "members",
+    "disinfect",
+    "tickets",
+    "ticket",
+    "samples",
+    "tasks",
+)
 
 JOIN_HINT = N_("To join, open the invitation link your director sent you.")
 PARENT_HINT = N_(

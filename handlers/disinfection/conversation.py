@@ -236,7 +236,7 @@ async def _confirm(update: Update, context: BotContext, room: Room, params: dict
     zone = ZoneInfo(site.timezone)
     minutes = get_site_settings(site).uv_minutes
     if record.running:
-        schedule_uv_reminder(context.app, record, minutes)
+        schedule_uv_reminder(context.app, record)
         await rooms.show(
             update, *views.uv_running(_, rooms.title(context, room), record, minutes, zone)
         )

@@ -108,7 +108,13 @@ class OfflineRequest(BaseRequest):
             self.next_message_id += 1
             return self.message(params, self.next_message_id)
         if method in {"editMessageText", "editMessageReplyMarkup", "editMessageCaption"}:
-            return self.message(params, int(params.get("message_id", 0)))
+            edited = self.message(params, int(params.get("message_id", 0)))
+            if method == "editMessageCaption":  # the photo stays; only its caption changed
+                edited["photo"] = [
+                    {"file_id": "photo-1", "file_unique_id": "p1", "width": 1, "height": 1}
+                ]
+                edited["caption"] = params.get("caption", "")
+            return edited
         if method == "getFile":
             file_id = str(params.get("file_id", ""))
             if file_id in self.files:  # a document a test user sent
