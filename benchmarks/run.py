@@ -10,7 +10,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = [
     "benchmarks.disinfection_confirm",
     "benchmarks.sandbox_roundtrip",
+    "benchmarks.summary",
     "benchmarks.repairs",
+    "benchmarks.faults_kill9",
 ]
 
 

@@ -28,6 +28,9 @@ PRIVATE_ONLY = (
     "ticket",
     "samples",
     "tasks",
+    "today",
+    "week",
+    "export",
 )
 
 JOIN_HINT = N_("To join, open the invitation link your director sent you.")
