@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from bot.errors import EXPIRED
 from bot.views import disinfection as disinfection_views
 from bot.views import members as members_views
+from bot.views import repairs as repairs_views
 from storage.permissions import Action, Role, can, may_invite
 
 Allowed = Callable[[Sequence[Role]], bool]
@@ -202,6 +203,26 @@ BUTTONS: list[Button] = [
     ),
 ]
 
+REPAIRS_NOT_FOUND = (repairs_views.ERRORS["no_ticket"],)
+BUTTONS += [
+    Button("rp:v1:v:{ticket}", Action.REPORT_REPAIR, refusals=REPAIRS_NOT_FOUND),
+    Button("rp:v1:pg:1", Action.REPORT_REPAIR, targets_site=False),
+    Button("rp:v1:asg:{ticket}", Action.ASSIGN_REPAIR, refusals=REPAIRS_NOT_FOUND),
+    Button(
+        "rp:v1:acc:{ticket}",
+        Action.ACCEPT_REPAIR,
+        refusals=REPAIRS_NOT_FOUND,
+        changes=True,
+        reset=True,
+    ),
+]
+COMMANDS += [
+    Command("repair", Action.REPORT_REPAIR),
+    Command("hazard", Action.REPORT_REPAIR),
+    Command("tickets", Action.REPORT_REPAIR),
+    Command("ticket", Action.REPORT_REPAIR, args="1"),
+]
+
 # Callback prefixes in use (the hostile test forges data with each, and with unknown ones).
 PREFIXES = ["lang", "inv", "bind", "dis", "mem", "cal", "rp", "epi"]
 # Plain texts that act as commands (the private menu's buttons), Chinese and English.
@@ -211,7 +232,10 @@ MENU_TEXTS = [
     "👥 成员",
     "👤 我的",
     "❓ 帮助",
+    "🔧 报修",
+    "⚠️ 隐患",
     "🧴 Disinfection",
+    "🔧 Repair",
     "➕ Invite",
 ]
 # A refusal every entry may give instead of its own: the button no longer matches anything.
