@@ -37,14 +37,24 @@ from bot.inbox import Inbox, InboxQueue, InboxRequest, ReplayRequest
 from bot.menu import menu_button
 from bot.persistence import SQLPersistence
 from bot.webhook import install as install_webhook_checks
-from handlers import account, deliveries, export, groups, invites, members, onboarding, summary
+from handlers import (
+    account,
+    deliveries,
+    export,
+    groups,
+    hints,
+    invites,
+    members,
+    onboarding,
+    summary,
+)
 from handlers.calendar import conversation as calendar
 from handlers.calendar import tasks as calendar_tasks
 from handlers.checkins import admin as checkin_admin
 from handlers.checkins import conversation as checkins
 from handlers.checkins import leave
 from handlers.disinfection import conversation as disinfection
-from handlers.disinfection import epidemic
+from handlers.disinfection import epidemic, photo
 from handlers.repairs import conversation as repairs
 from handlers.repairs import group as repairs_group
 from handlers.repairs import lists as repairs_lists
@@ -142,6 +152,12 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("samples", cmd_samples, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("tasks", calendar_tasks.cmd_tasks, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("cancel", disinfection.cmd_cancel))
+    # The private-only commands above, sent in a group: point to the private chat.
+    app.add_handler(
+        CommandHandler(
+            list(hints.PRIVATE_ONLY), hints.on_private_command_in_group, ~filters.ChatType.PRIVATE
+        )
+    )
 
     # Menu buttons are plain text in the user's language.
     app.add_handler(MessageHandler(menu_button("disinfection"), disinfection.cmd_disinfect))
@@ -160,6 +176,9 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(summary.on_summary_button, pattern=pattern("sum")))
     app.add_handler(CallbackQueryHandler(export.on_export_button, pattern=pattern(export.PREFIX)))
     app.add_handler(
+        CallbackQueryHandler(epidemic.on_epidemic_button, pattern=pattern(epidemic.PREFIX))
+    )
+    app.add_handler(
         CallbackQueryHandler(members.on_members_button, pattern=pattern(members.PREFIX))
     )
     # Last among buttons: anything no pattern above matched is an expired button.
@@ -168,7 +187,9 @@ def register_handlers(app: Application) -> None:
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, groups.on_group_migrated))
     # Only messages starting with 报修 / #报修 / repair; other group chat is never answered.
     app.add_handler(MessageHandler(repairs.group_report_filter(), repairs_group.on_group_report))
-    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.PHOTO, disinfection.on_photo))
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.PHOTO, photo.on_photo))
+    # Last of all: private text nothing above took gets a one-line hint of what one can do.
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.TEXT, hints.on_free_text))
     app.add_error_handler(on_error)
 
 

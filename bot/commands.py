@@ -19,22 +19,46 @@ class Command:
     private: bool = True
     group: bool = False
     action: Action | None = None
+    section: str = "work"  # a heading of /help: see SECTIONS
+
+
+# /help groups commands by what the person can do with them, in this order.
+SECTIONS = {
+    "work": N_("Daily work"),
+    "manage": N_("Managing the site"),
+    "account": N_("You and this chat"),
+}
 
 
 COMMANDS: list[Command] = [
-    Command("start", N_("Start, or join with an invitation")),
-    Command("help", N_("What I can do for you"), group=True),
-    Command("me", N_("My sites and roles")),
-    Command("lang", N_("Language: 中文 / English")),
+    Command("start", N_("Start, or join with an invitation"), section="account"),
+    Command("help", N_("What I can do for you"), group=True, section="account"),
+    Command("me", N_("My sites and roles"), section="account"),
+    Command("lang", N_("Language: 中文 / English"), section="account"),
     Command("disinfect", N_("Confirm a disinfection"), action=Action.DISINFECT_OWN_CLASS),
-    Command("epidemic", N_("Epidemic mode: on or off"), action=Action.SET_EPIDEMIC_MODE),
+    Command(
+        "epidemic",
+        N_("Epidemic mode: on or off"),
+        action=Action.SET_EPIDEMIC_MODE,
+        section="manage",
+    ),
     Command("checkin", N_("Morning check and attendance"), action=Action.MORNING_CHECK_OWN_CLASS),
     Command("leave", N_("Take leave: /leave 11月25日-11月27日 病假"), action=Action.TAKE_LEAVE),
-    Command("zone", N_("Responsibility zones and who checks them"), action=Action.MANAGE_ZONES),
-    Command("calendar", N_("Closed days: holidays and breaks"), action=Action.MANAGE_CALENDAR),
+    Command(
+        "zone",
+        N_("Responsibility zones and who checks them"),
+        action=Action.MANAGE_ZONES,
+        section="manage",
+    ),
+    Command(
+        "calendar",
+        N_("Closed days: holidays and breaks"),
+        action=Action.MANAGE_CALENDAR,
+        section="manage",
+    ),
     Command("today", N_("Today's summary"), action=Action.VIEW_SUMMARY),
     Command("week", N_("The week's summary"), action=Action.VIEW_SUMMARY),
-    Command("export", N_("Export a ledger (XLSX)"), action=Action.EXPORT_LEDGERS),
+    Command("export", N_("Export a ledger (XLSX)"), action=Action.EXPORT_LEDGERS, section="manage"),
     Command("repair", N_("Report something broken"), action=Action.REPORT_REPAIR),
     Command("hazard", N_("Report a safety hazard"), action=Action.REPORT_REPAIR),
     Command("tickets", N_("Repair tickets: mine, or all open ones"), action=Action.REPORT_REPAIR),
@@ -42,13 +66,23 @@ COMMANDS: list[Command] = [
     Command("samples", N_("Log today's food samples"), action=Action.LOG_SAMPLES),
     Command("delivery", N_("Check in a delivery"), action=Action.CHECK_DELIVERIES),
     Command("tasks", N_("This week's and overdue tasks"), action=Action.VIEW_TASKS),
-    Command("plan", N_("Import the term's work plan"), action=Action.IMPORT_PLAN),
-    Command("invite", N_("Invite staff or parents"), action=Action.INVITE_STAFF),
-    Command("invites", N_("Open invitations; withdraw one"), action=Action.INVITE_STAFF),
-    Command("members", N_("Members: change a role or class, remove"), action=Action.MANAGE_MEMBERS),
-    Command("bind", N_("Bind this group to the site"), private=False, group=True),
-    Command("unbind", N_("Unbind this group"), private=False, group=True),
-    Command("cancel", N_("Cancel the current step")),
+    Command("plan", N_("Import the term's work plan"), action=Action.IMPORT_PLAN, section="manage"),
+    Command("invite", N_("Invite staff or parents"), action=Action.INVITE_STAFF, section="manage"),
+    Command(
+        "invites",
+        N_("Open invitations; withdraw one"),
+        action=Action.INVITE_STAFF,
+        section="manage",
+    ),
+    Command(
+        "members",
+        N_("Members: change a role or class, remove"),
+        action=Action.MANAGE_MEMBERS,
+        section="manage",
+    ),
+    Command("bind", N_("Bind this group to the site"), private=False, group=True, section="manage"),
+    Command("unbind", N_("Unbind this group"), private=False, group=True, section="manage"),
+    Command("cancel", N_("Cancel the current step"), section="account"),
 ]
 
 
@@ -71,8 +105,14 @@ def commands_for(roles: list[RoleAtSite], *, private: bool) -> list[Command]:
 
 
 def help_text(_: Translate, roles: list[RoleAtSite], *, private: bool) -> str:
+    """Each command with its description, grouped under what the person can do."""
+    chosen = commands_for(roles, private=private)
     lines = [_("What you can do here:")]
-    lines += [f"/{c.name} — {_(c.description)}" for c in commands_for(roles, private=private)]
+    for key, heading in SECTIONS.items():
+        section = [c for c in chosen if (c.section if c.section in SECTIONS else "work") == key]
+        if section:
+            lines.append(f"【{_(heading)}】")
+            lines += [f"/{c.name} — {_(c.description)}" for c in section]
     return "\n".join(lines)
 
 

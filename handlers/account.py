@@ -25,7 +25,8 @@ async def cmd_me(update: Update, context: BotContext) -> None:
         return
     lines = [_("{name}, your roles:").format(name=sender_name(update))]
     for role in context.roles:
-        lines.append(f"• {role.site_name}: {role_label(_, role.role, role.class_name)}")
+        role_text = role_label(_, role.role, role.class_name)
+        lines.append(_("• {site}: {role}").format(site=role.site_name, role=role_text))
     await reply_with_menu(update, context, "\n".join(lines))
 
 

@@ -12,7 +12,7 @@ from bot.callbacks import pack, unpack
 from bot.context import BotContext
 from bot.errors import EXPIRED, on_expired_button
 from bot.i18n import format_day
-from bot.keyboards import inline_keyboard
+from bot.keyboards import in_rows, inline_keyboard
 from bot.labels import ROLE_LABELS, role_label
 from bot.parsing import require_id
 from handlers.common import refuse, reply
@@ -155,15 +155,21 @@ def _invite_summary(context: BotContext, invite: Invite) -> str:
 
 async def cmd_invites(update: Update, context: BotContext) -> None:
     """List open invitations with a button to withdraw each."""
-    _ = context._
     site_ids = sites_where_allowed(context.roles, Action.INVITE_STAFF)
     if not site_ids:
         await refuse(update, context, Action.INVITE_STAFF)
         return
+    text, markup = _open_invites(context, site_ids)
+    await reply(update, text, reply_markup=markup)
+
+
+def _open_invites(
+    context: BotContext, site_ids: list[int]
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    _ = context._
     invites = list_open_invites(session=context.db, site_ids=site_ids)[:20]
     if not invites:
-        await reply(update, _("There are no open invitations."))
-        return
+        return _("There are no open invitations."), None
     lines, buttons = [_("Open invitations:")], []
     for number, invite in enumerate(invites, start=1):
         lines.append(f"{number}. {_invite_summary(context, invite)}")
@@ -173,8 +179,7 @@ async def cmd_invites(update: Update, context: BotContext) -> None:
                 callback_data=pack(PREFIX, "x", invite.id),
             )
         )
-    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-    await reply(update, "\n".join(lines), reply_markup=inline_keyboard(rows))
+    return "\n".join(lines), inline_keyboard(in_rows(buttons, 3))
 
 
 async def _withdraw(update: Update, context: BotContext, invite_id: int) -> None:
@@ -190,4 +195,7 @@ async def _withdraw(update: Update, context: BotContext, invite_id: int) -> None
         await query.answer(_("Already withdrawn."))
         return
     await query.answer(_("Invitation withdrawn."))
-    await reply(update, _("Invitation withdrawn; its link no longer works."))
+    # The list loses the withdrawn invitation (its button is spent), and says what happened.
+    text, markup = _open_invites(context, sites_where_allowed(context.roles, Action.INVITE_STAFF))
+    done = _("Invitation withdrawn; its link no longer works.")
+    await query.edit_message_text(f"{done}\n\n{text}", reply_markup=markup)

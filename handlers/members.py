@@ -10,7 +10,7 @@ from bot.callbacks import pack, unpack
 from bot.context import BotContext
 from bot.errors import on_expired_button
 from bot.keyboards import inline_keyboard
-from bot.parsing import parse_id
+from bot.parsing import parse_id, require_id
 from bot.views import members as views
 from handlers.common import refuse, reply
 from storage.members import (
@@ -76,7 +76,7 @@ async def on_members_button(update: Update, context: BotContext) -> None:
 
 
 async def _step_list(update: Update, context: BotContext, args: list[str]) -> None:
-    site_id, page = int(args[0]), int(args[1])
+    site_id, page = require_id(args[0]), require_id(args[1])
     if not can(_site_roles(context, site_id), Action.MANAGE_MEMBERS):
         await refuse(update, context, Action.MANAGE_MEMBERS)
         return
@@ -88,7 +88,7 @@ async def _step_list(update: Update, context: BotContext, args: list[str]) -> No
 
 def _checked(context: BotContext, membership_id: str, new_role: Role | None = None) -> Member:
     """The member of a button, if this presser may manage them (MemberError otherwise)."""
-    member = get_member(session=context.db, membership_id=int(membership_id))
+    member = get_member(session=context.db, membership_id=require_id(membership_id))
     if member is None:
         raise MemberError("gone")
     assert context.person is not None
@@ -140,7 +140,7 @@ async def _step_class_picker(update: Update, context: BotContext, args: list[str
 async def _step_set_class(update: Update, context: BotContext, args: list[str]) -> None:
     role = Role(args[1])
     member = _checked(context, args[0], role)
-    school_class = get_class(session=context.db, class_id=int(args[2]))
+    school_class = get_class(session=context.db, class_id=require_id(args[2]))
     if school_class is None or school_class.site_id != member.membership.site_id:
         raise MemberError("gone")
     await _change(update, context, member, role, school_class.id)

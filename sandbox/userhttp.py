@@ -39,6 +39,7 @@ class UserHttpRoutes:
     def add_to(self, app: web.Application) -> None:
         r = app.router
         r.add_get("/", self.index)
+        r.add_get("/favicon.ico", self.favicon)
         r.add_static("/static", STATIC_DIR)
         routes: list[tuple[str, str, Handler]] = [
             ("GET", "bootstrap", self.bootstrap),
@@ -61,6 +62,12 @@ class UserHttpRoutes:
 
     async def index(self, request: web.Request) -> web.StreamResponse:
         return web.FileResponse(STATIC_DIR / "index.html")
+
+    async def favicon(self, request: web.Request) -> web.StreamResponse:
+        # Browsers ask for /favicon.ico whatever the page says; an SVG is understood by all.
+        return web.FileResponse(
+            STATIC_DIR / "favicon.svg", headers={"Content-Type": "image/svg+xml"}
+        )
 
     async def bootstrap(self, request: web.Request) -> web.StreamResponse:
         world = self.users.world

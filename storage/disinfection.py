@@ -21,6 +21,8 @@ from storage.types import UTCDateTime, utcnow
 
 # How many days back a late entry (补录) may go.
 LATE_ENTRY_DAYS = 7
+# The longest reason a late entry may give (longer is refused, never cut).
+REASON_LIMIT = 500
 # A photo sent this long after a confirmation is attached to it.
 PHOTO_WINDOW = timedelta(minutes=30)
 
@@ -162,6 +164,16 @@ def may_disinfect_at(roles: list[RoleAtSite], site_id: int) -> bool:
     )
 
 
+def clean_reason(text: str | None) -> str:
+    """A late entry's reason: it must say something (not "0" or "."), within REASON_LIMIT."""
+    value = (text or "").strip()
+    if not any(char.isalpha() for char in value):
+        raise DisinfectionError("reason_required")
+    if len(value) > REASON_LIMIT:
+        raise DisinfectionError("reason_too_long", count=len(value), limit=REASON_LIMIT)
+    return value
+
+
 def check_concentration(settings: SiteSettings, value: int) -> None:
     if not settings.chlorine_min_mg_l <= value <= settings.chlorine_max_mg_l:
         raise DisinfectionError(
@@ -217,8 +229,7 @@ def record_disinfection(
             raise DisinfectionError("concentration_missing")
         check_concentration(settings, entry.concentration_mg_l)
     late = now >= deadline_at(site, room.day, settings)
-    if late and not (entry.late_reason or "").strip():
-        raise DisinfectionError("reason_required")
+    reason = clean_reason(entry.late_reason) if late else None
     live_uv = start_uv and entry.method == Method.UV_LAMP and room.day == local_today(site, now)
     values: dict[str, Any] = {
         "site_id": site.id or 0,
@@ -233,7 +244,7 @@ def record_disinfection(
         "operator_id": entry.person_id,
         "confirmed_by_id": entry.person_id,
         "late": late,
-        "late_reason": (entry.late_reason or "").strip()[:500] or None,
+        "late_reason": reason,
         "photo_file_id": None,
         "created_at": now,
     }

@@ -37,13 +37,21 @@ ERRORS = {
     "method_not_allowed": N_("This method is not used at your site."),
     "future_day": N_("You cannot record a day that has not come yet."),
     "too_old": N_("Late entries go back at most {days} days."),
-    "reason_required": N_("A late entry needs a reason."),
+    "reason_required": N_(
+        "Please type the reason for the late entry in words (a digit or a dot says nothing)."
+    ),
+    "reason_too_long": N_("That is {count} characters; at most {limit} please."),
     "not_allowed": N_(
         "Only the staff of this class, the caregiver lead or the health teacher can confirm this room."
     ),
 }
 
 NOT_ALLOWED = ERRORS["not_allowed"]
+NOT_YOURS = N_(
+    "Disinfection is confirmed by the class's caregivers and teachers, the caregiver lead and the health teacher."
+)
+ALREADY_DONE_TODAY = N_("{room} is already disinfected today.")
+ALREADY_DONE_ON = N_("{room} was already disinfected on {day}.")
 
 
 def error_text(_: Translate, error: DisinfectionError) -> str:
@@ -66,10 +74,13 @@ def _rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKe
 
 
 def method_text(_: Translate, record: DisinfectionRecord) -> str:
-    label = _(METHOD_LABELS[record.method])
-    if record.concentration_mg_l:
-        return f"{label} {record.concentration_mg_l} mg/L"
-    return label
+    return method_label(_, record.method, record.concentration_mg_l)
+
+
+def method_label(_: Translate, method: str, mg: int | None = None) -> str:
+    """含氯消毒液 500 mg/L"""
+    label = _(METHOD_LABELS[method])
+    return f"{label} {mg} mg/L" if mg else label
 
 
 def room_picker(
@@ -131,9 +142,9 @@ def concentration_picker(
     other = InlineKeyboardButton(
         _("Other…"), callback_data=pack(PREFIX, "o", area_id, day_code(day), *_round(room))
     )
-    return _("{room}: chlorine concentration?").format(room=title), inline_keyboard(
-        [buttons, [other]]
-    )
+    return _("{room}: chlorine concentration? Tap one or type it in mg/L.").format(
+        room=title
+    ), inline_keyboard([buttons, [other]])
 
 
 def uv_prompt(
@@ -165,11 +176,34 @@ def uv_running(
     ), inline_keyboard([buttons])
 
 
+def reason_prompt(
+    _: Translate, language: str, title: str, method: str, day: date, today: date, deadline: str
+) -> str:
+    """Ask for a late entry's reason, keeping the room and method on the message."""
+    if day < today:
+        ask = _("This is a late entry (补录) for {day}. Please type the reason:").format(
+            day=format_day(day, language)
+        )
+    else:
+        ask = _(
+            "It is past the {deadline} deadline, so this will be a late entry (补录). Please type the reason:"
+        ).format(deadline=deadline)
+    return f"{title} · {method}\n{ask}"
+
+
 def recorded(
-    _: Translate, title: str, record: DisinfectionRecord, operator: str, zone: ZoneInfo
+    _: Translate,
+    title: str,
+    record: DisinfectionRecord,
+    operator: str,
+    zone: ZoneInfo,
+    language: str = "zh",
 ) -> str:
     late = (
-        "\n" + _("Marked as a late entry. Reason: {reason}").format(reason=record.late_reason)
+        "\n"
+        + _("Marked as a late entry for {day}. Reason: {reason}").format(
+            day=format_day(record.day, language), reason=record.late_reason
+        )
         if record.late
         else ""
     )

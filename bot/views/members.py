@@ -52,8 +52,11 @@ def member_list(
             lines.append(f"【{group}】")
         lines.append(f"• {member.name} · {_(ROLE_LABELS[member.role])}")
     lines.append(_("Tap a person to change their role or class, or to remove them."))
+    # Short labels, two to a row on a phone: the class is in the list above.
     buttons = [
-        InlineKeyboardButton(member_label(_, m), callback_data=pack(PREFIX, "m", m.id))
+        InlineKeyboardButton(
+            f"{m.name} · {_(ROLE_LABELS[m.role])}", callback_data=pack(PREFIX, "m", m.id)
+        )
         for m in shown
     ]
     arrows = []

@@ -8,6 +8,7 @@ from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
 from bot.i18n import N_
+from bot.parsing import require_id
 from bot.views import disinfection as views
 from handlers.disinfection import rooms
 from storage.disinfection import local_today, may_disinfect
@@ -52,7 +53,7 @@ async def step_board_class(update: Update, context: BotContext, args: list[str])
     _ = context._
     query = update.callback_query
     assert query is not None and update.effective_user is not None
-    day, class_id = views.parse_day(args[0]), int(args[1])
+    day, class_id = views.parse_day(args[0]), require_id(args[1])
     school_class = get_class(session=context.db, class_id=class_id)
     site = get_site(session=context.db, site_id=school_class.site_id) if school_class else None
     if site is None or context.person is None:

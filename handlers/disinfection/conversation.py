@@ -6,7 +6,6 @@ The state of a confirmation travels in the buttons' callback data; only typed an
 
 from __future__ import annotations
 
-import re
 import warnings
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,8 +25,9 @@ from bot.context import BotContext
 from bot.errors import on_expired_button
 from bot.i18n import format_clock
 from bot.menu import any_menu_button
-from bot.parsing import parse_id
+from bot.parsing import NumberError, parse_id, parse_int
 from bot.views import disinfection as views
+from handlers import hints
 from handlers.common import reply
 from handlers.disinfection import board, rooms, uv
 from jobs.disinfection import request_board_refresh, schedule_uv_reminder
@@ -36,18 +36,15 @@ from storage.disinfection import (
     Entry,
     Method,
     Room,
-    attach_photo,
-    check_concentration,
+    clean_reason,
     deadline_at,
     is_late,
     local_today,
-    may_disinfect_at,
     record_disinfection,
 )
 from storage.disinfection_status import pending_for
 from storage.models import Site
 from storage.site_settings import get_site_settings
-from storage.sites import get_site
 
 ASK_CONCENTRATION, ASK_REASON = range(2)
 END = ConversationHandler.END
@@ -57,19 +54,13 @@ PENDING = "disinfection"  # user_data key of a confirmation waiting for typed in
 async def cmd_disinfect(update: Update, context: BotContext) -> int:
     """Show the rooms this person may confirm today that are still to do."""
     _ = context._
-    sites = _sites(context)
+    sites = rooms.disinfecting_sites(context)
     if not sites:
-        await reply(update, _(views.NOT_ALLOWED))
+        await reply(update, _(views.NOT_YOURS) + "\n" + hints.what_you_can_do(context))
         return END
     today = local_today(sites[0], context.app.clock())
     await _show_picker(update, context, sites, today)
     return END
-
-
-def _sites(context: BotContext) -> list[Site]:
-    site_ids = dict.fromkeys(r.site_id for r in context.roles)
-    sites = [get_site(session=context.db, site_id=s) for s in site_ids]
-    return [s for s in sites if s is not None and may_disinfect_at(context.roles, s.id or 0)]
 
 
 async def _show_picker(update: Update, context: BotContext, sites: list[Site], day: Any) -> None:
@@ -107,7 +98,7 @@ async def on_button(update: Update, context: BotContext) -> int:
 
 async def _step_picker(update: Update, context: BotContext, args: list[str]) -> int:
     assert update.callback_query is not None
-    sites, day = _sites(context), views.parse_day(args[0])
+    sites, day = rooms.disinfecting_sites(context), views.parse_day(args[0])
     if not sites:
         return await rooms.refuse(update, context, context._(views.NOT_ALLOWED))
     await update.callback_query.answer()
@@ -137,8 +128,10 @@ async def _step_method(update: Update, context: BotContext, room: Room, args: li
     method = Method(args[0])
     title = rooms.title(context, room)
     if method == Method.CHLORINE:
+        # The buttons offer the usual strengths; a typed value is taken as well.
+        _remember(context, room, {"method": Method.CHLORINE, **_carried(args[1:])})
         await rooms.show(update, *views.concentration_picker(context._, title, room))
-        return END
+        return ASK_CONCENTRATION
     if method == Method.UV_LAMP and room.day == local_today(room.site, context.app.clock()):
         minutes = get_site_settings(room.site).uv_minutes
         await rooms.show(update, *views.uv_prompt(context._, title, room, minutes))
@@ -174,31 +167,32 @@ async def on_concentration_text(update: Update, context: BotContext) -> int:
         return END
     room = rooms.load(context, pending["area"], pending["day"])
     settings = get_site_settings(room.site)
-    match = re.search(r"\d+", message.text.translate(_FULL_WIDTH_DIGITS))
+    low, high = settings.chlorine_min_mg_l, settings.chlorine_max_mg_l
     try:
-        if match is None:
-            raise DisinfectionError(
-                "concentration_range",
-                low=settings.chlorine_min_mg_l,
-                high=settings.chlorine_max_mg_l,
-            )
-        check_concentration(settings, int(match.group()))
-    except DisinfectionError as error:
+        mg = parse_int(message.text, low=low, high=high, units=MG_PER_LITRE)
+    except NumberError:
+        error = DisinfectionError("concentration_range", low=low, high=high)
         await reply(update, views.error_text(_, error) + "\n" + _("Or send /cancel to stop."))
         return ASK_CONCENTRATION
-    return await _confirm(update, context, room, {**pending, "mg": int(match.group())})
+    return await _confirm(update, context, room, {**pending, "mg": mg})
 
 
-_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+MG_PER_LITRE = ("mg/l", "毫克/升", "毫克每升")
 
 
 async def on_reason_text(update: Update, context: BotContext) -> int:
     pending = context.user_data.get(PENDING) if context.user_data else None
     message = update.effective_message
-    if not pending or message is None or not (message.text or "").strip():
+    if not pending or message is None:
         return END
+    try:
+        reason = clean_reason(message.text)
+    except DisinfectionError as error:  # says nothing, or too long: ask again
+        text = views.error_text(context._, error) + "\n" + context._("Or send /cancel to stop.")
+        await reply(update, text)
+        return ASK_REASON
     room = rooms.load(context, pending["area"], pending["day"])
-    return await _confirm(update, context, room, {**pending, "reason": message.text})
+    return await _confirm(update, context, room, {**pending, "reason": reason})
 
 
 def _remember(context: BotContext, room: Room, params: dict[str, Any]) -> None:
@@ -217,11 +211,12 @@ async def _confirm(update: Update, context: BotContext, room: Room, params: dict
     if is_late(site, day, now) and not params.get("reason"):
         _remember(context, room, params)
         deadline = format_clock(deadline_at(site, day), ZoneInfo(site.timezone))
+        method = views.method_label(_, params["method"], params.get("mg"))
+        title = rooms.title(context, room)
+        today = local_today(site, now)
         await rooms.show(
             update,
-            _(
-                "It is past the {deadline} deadline, so this will be a late entry (补录). Please type the reason:"
-            ).format(deadline=deadline),
+            views.reason_prompt(_, context.language, title, method, day, today, deadline),
         )
         return ASK_REASON
     entry = Entry(
@@ -248,40 +243,24 @@ async def _confirm(update: Update, context: BotContext, room: Room, params: dict
         await rooms.show(
             update, *views.uv_running(_, rooms.title(context, room), record, minutes, zone)
         )
+        message = update.callback_query.message if update.callback_query else None
+        uv.remember_running_message(context, record.id or 0, message)
     else:
         await rooms.show(
-            update, views.recorded(_, rooms.title(context, room), record, person.display_name, zone)
+            update,
+            views.recorded(
+                _, rooms.title(context, room), record, person.display_name, zone, context.language
+            ),
         )
     request_board_refresh(context.app, site.id or 0, day)
     return END
 
 
-async def on_photo(update: Update, context: BotContext) -> None:
-    """A photo sent shortly after a confirmation is attached to that record."""
-    message = update.effective_message
-    person = context.person
-    if message is None or not message.photo or person is None or person.id is None:
-        return
-    record = attach_photo(
-        session=context.db,
-        person_id=person.id,
-        file_id=message.photo[-1].file_id,
-        now=context.app.clock(),
-    )
-    if record is None:
-        await reply(
-            update, context._("There is no recent disinfection record to attach this photo to.")
-        )
-        return
-    room = rooms.load(context, record.area_id, record.day)
-    await reply(
-        update, context._("📷 Photo attached to {room}.").format(room=rooms.title(context, room))
-    )
-
-
 async def cmd_cancel(update: Update, context: BotContext) -> int:
-    if context.user_data is not None:
-        context.user_data.pop(PENDING, None)
+    pending = context.user_data.pop(PENDING, None) if context.user_data is not None else None
+    if pending is None:
+        await reply(update, context._("Nothing is in progress, so there is nothing to cancel."))
+        return END
     await reply(update, context._("Cancelled."))
     return END
 

@@ -8,11 +8,23 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
+from bot.i18n import format_day
 from bot.labels import area_label
 from bot.parsing import require_id
 from bot.views import disinfection as views
 from handlers.common import reply
-from storage.disinfection import DisinfectionError, Room, check_day, load_room, may_disinfect
+from storage.disinfection import (
+    DisinfectionError,
+    Room,
+    check_day,
+    load_room,
+    local_today,
+    may_disinfect,
+    may_disinfect_at,
+    next_round,
+)
+from storage.models import Site
+from storage.sites import get_site
 
 END = ConversationHandler.END
 
@@ -58,7 +70,26 @@ async def checked(update: Update, context: BotContext, area_id: str, day_code: s
         return None
     try:
         check_day(room.site, room.day, context.app.clock())
+        next_round(room)
     except DisinfectionError as error:
-        await refuse(update, context, views.error_text(context._, error))
+        await refuse(update, context, _room_error(context, room, error))
         return None
     return room
+
+
+def _room_error(context: BotContext, room: Room, error: DisinfectionError) -> str:
+    """Name the room when it is already done (an older picker may still offer it)."""
+    _ = context._
+    if error.code != "already_done":
+        return views.error_text(_, error)
+    if room.day == local_today(room.site, context.app.clock()):
+        return _(views.ALREADY_DONE_TODAY).format(room=title(context, room))
+    day = format_day(room.day, context.language)
+    return _(views.ALREADY_DONE_ON).format(room=title(context, room), day=day)
+
+
+def disinfecting_sites(context: BotContext) -> list[Site]:
+    """The sites at which this person confirms any room."""
+    site_ids = dict.fromkeys(r.site_id for r in context.roles)
+    sites = [get_site(session=context.db, site_id=s) for s in site_ids]
+    return [s for s in sites if s is not None and may_disinfect_at(context.roles, s.id or 0)]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from zoneinfo import ZoneInfo
 
-from telegram import Update
+from telegram import Message, Update
+from telegram.error import BadRequest
 from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
@@ -13,8 +15,10 @@ from bot.views import disinfection as views
 from handlers.disinfection import rooms
 from jobs.disinfection import request_board_refresh
 from storage.disinfection import DisinfectionError, abort_uv, end_uv, get_record, may_disinfect
+from storage.outbox import claim_outbound, get_outbound, mark_sent
 
 END = ConversationHandler.END
+log = logging.getLogger(__name__)
 
 
 async def step_uv_end(update: Update, context: BotContext, args: list[str]) -> int:
@@ -55,13 +59,42 @@ async def _finish_uv(update: Update, context: BotContext, record_id: int, *, abo
     await query.answer()
     title = rooms.title(context, room)
     if abort:
-        await rooms.show(
-            update, _("{room}: UV session aborted; the room is still to do.").format(room=title)
-        )
+        text = _("{room}: UV session aborted; the room is still to do.").format(room=title)
     else:
         operator = context.person.display_name
-        await rooms.show(
-            update, views.recorded(_, title, record, operator, ZoneInfo(site.timezone))
-        )
+        zone = ZoneInfo(site.timezone)
+        text = views.recorded(_, title, record, operator, zone, context.language)
+    await rooms.show(update, text)
+    await _retire_other_messages(context, record_id, text, query.message)
     request_board_refresh(context.app, site.id or 0, record.day)
     return END
+
+
+def _message_keys(record_id: int) -> tuple[str, str]:
+    # The ⏳ message with 结束 / 中止, and the switch-off reminder with 结束 (jobs.disinfection).
+    return f"disinfection-uv-running:{record_id}", f"disinfection-uv:{record_id}"
+
+
+def remember_running_message(context: BotContext, record_id: int, message: object) -> None:
+    """Keep where the ⏳ message is, so its buttons can be taken away once the session ends."""
+    if not isinstance(message, Message):
+        return
+    key = _message_keys(record_id)[0]
+    claim = claim_outbound(session=context.db, key=key, chat_id=message.chat.id)
+    if claim is not None:
+        mark_sent(session=context.db, claim=claim, message_id=message.message_id)
+
+
+async def _retire_other_messages(
+    context: BotContext, record_id: int, text: str, pressed: object
+) -> None:
+    """The session is over: the other messages about it lose their spent buttons."""
+    pressed_id = pressed.message_id if isinstance(pressed, Message) else None
+    for key in _message_keys(record_id):
+        posted = get_outbound(session=context.db, key=key)
+        if posted is None or posted.message_id is None or posted.message_id == pressed_id:
+            continue
+        try:
+            await context.bot.edit_message_text(text, posted.chat_id, posted.message_id)
+        except BadRequest as error:  # deleted by the user, or already showing this
+            log.info("UV message %s not edited: %s", key, error)

@@ -65,6 +65,11 @@ async function boot() {
 }
 
 function chooseUser(userId) {
+  // Another person: their earlier toasts and alerts are history, not news; and what the
+  // previous person was looking at goes away with them.
+  state.seenToasts = null;
+  $("alert").hidden = true;
+  $("toast").hidden = true;
   state.userId = userId;
   localStorage.setItem("sandbox-user", String(userId));
   openChat(userId); // a private chat's id is the user's id

@@ -140,7 +140,7 @@ async def test_a_second_confirmation_of_the_same_room_records_nothing(
     )
 
     assert "✅ 已记录" in methods[-1].text
-    assert "今天已经消毒过了，不会重复记录。" in texts(duplicate)
+    assert answers(duplicate) == ["小一班 活动室今天已经消毒过了。"]
     assert len(records(db)) == 2
 
 
@@ -205,12 +205,15 @@ async def test_after_the_deadline_a_confirmation_needs_a_reason_and_is_marked_la
     telegram.set_local_time("2026-11-23 17:10")
 
     ask = (await confirm(telegram, caregiver, "小一班 活动室", "消毒柜"))[-1]
-    assert ask.text == "已过 16:30 截止时间，这条记录将标为补录。请输入补录原因："
+    assert (
+        ask.text
+        == "小一班 活动室 · 消毒柜\n已过 16:30 截止时间，这条记录将标为补录。请输入补录原因："
+    )
     assert records(db) == []
     done = (await telegram.send(caregiver, "下午外出活动，回园后补做"))[-1]
     await telegram.settle()
 
-    assert "已标为补录。原因：下午外出活动，回园后补做" in done.text
+    assert "已标为11月23日（周一）的补录。原因：下午外出活动，回园后补做" in done.text
     [record] = records(db)
     assert record.late and record.late_reason == "下午外出活动，回园后补做"
     card = board_messages(telegram)[-1].text
@@ -230,8 +233,9 @@ async def test_late_entry_for_yesterday(telegram: Telegram, db: Session) -> None
     ask = (await telegram.press(caregiver, methods, "紫外线灯"))[-1]
     done = (await telegram.send(caregiver, "昨天忘记登记"))[-1]
 
-    assert "补录" in ask.text
-    assert "已标为补录" in done.text
+    assert ask.text == "小一班 午睡室 · 紫外线灯\n这是11月22日（周日）的补录，请输入原因："
+    assert "✅ 已记录：小一班 午睡室 · 紫外线灯 · 09:00 · 小一班保育员1" in done.text
+    assert "已标为11月22日（周日）的补录。原因：昨天忘记登记" in done.text
     [record] = records(db)
     assert (record.day, record.late, record.method) == (date(2026, 11, 22), True, "uv_lamp")
 
@@ -246,7 +250,11 @@ async def test_cancel_drops_a_half_done_entry(telegram: Telegram, db: Session) -
     after = await telegram.send(caregiver, "500")
 
     assert cancelled.text == "已取消。"
-    assert after == [] and records(db) == []
+    [hint] = texts(after)  # no longer a concentration: just what she can do here
+    assert hint.startswith("请用下方菜单按钮：🧴 消毒打卡 · ") and "发送 /help" in hint
+    assert records(db) == []
+    nothing = (await telegram.send(caregiver, "/cancel"))[-1]
+    assert nothing.text == "当前没有进行中的操作，无需取消。"
 
 
 async def test_a_photo_is_attached_to_the_latest_confirmation(

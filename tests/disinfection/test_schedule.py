@@ -187,14 +187,14 @@ async def test_a_half_done_late_entry_survives_a_restart(bots: BotFactory, db: S
     caregiver = k.caregivers["小一班"]
     first.set_local_time("2026-11-23 17:10")
     asked = (await confirm(first, caregiver, "小一班 活动室", "消毒柜"))[-1]
-    assert "请输入补录原因" in asked.text
+    assert "请输入补录原因" in asked.text and asked.text.startswith("小一班 活动室 · 消毒柜")
     await bots.stop(first)  # persistence is flushed on shutdown
 
     second = await bots.start()
     second.set_local_time("2026-11-23 17:12")
     done = (await second.send(caregiver, "户外活动回来晚了"))[-1]
 
-    assert "已标为补录。原因：户外活动回来晚了" in done.text
+    assert "已标为11月23日（周一）的补录。原因：户外活动回来晚了" in done.text
     assert [r.late_reason for r in records(db)] == ["户外活动回来晚了"]
 
 

@@ -78,7 +78,7 @@ def expected(entry: Command | Button, roles: Sequence[Role]) -> bool:
     return entry.action is None or can(roles, entry.action)
 
 
-DISINFECTION_REFUSALS = (disinfection_views.NOT_ALLOWED,)
+DISINFECTION_REFUSALS = (disinfection_views.NOT_ALLOWED, disinfection_views.NOT_YOURS)
 MEMBERS_REFUSALS = (members_views.ERRORS["not_allowed"],)
 CHECKIN_REFUSALS = (checkin_views.NOT_CLASS_STAFF,)
 
@@ -193,6 +193,15 @@ BUTTONS: list[Button] = [
         refusals=DISINFECTION_REFUSALS,
     ),
     Button(
+        "dis:v1:k:{day}:{klass}",
+        Action.DISINFECT_OWN_CLASS,
+        chat="group",
+        allowed=may_disinfect_own_room,
+        refusals=DISINFECTION_REFUSALS,
+    ),
+    Button("epi:v1:{site}:on", Action.SET_EPIDEMIC_MODE, changes=True),
+    Button("epi:v1:{site}:off", Action.SET_EPIDEMIC_MODE, changes=True),
+    Button(
         "dis:v1:e:{record}",
         Action.DISINFECT_OWN_CLASS,
         allowed=may_disinfect_own_room,
@@ -270,7 +279,7 @@ BUTTONS += [
 ]
 
 # Callback prefixes in use (the hostile test forges data with each, and with unknown ones).
-PREFIXES = ["lang", "inv", "bind", "dis", "mem", "cal", "rp", "ck", "sum", "exp"]
+PREFIXES = ["lang", "inv", "bind", "dis", "mem", "cal", "rp", "ck", "sum", "exp", "epi"]
 # Plain texts that act as commands (the private menu's buttons), Chinese and English.
 MENU_TEXTS = [
     "🧴 消毒打卡",
