@@ -114,6 +114,15 @@ def replan_site(app: HouqinApplication, site_id: int) -> None:
         rebuild(app, [site])
 
 
+def add_items(app: HouqinApplication, items: list[Planned]) -> None:
+    """Schedule items just created by a handler (a new record's follow-up) without
+    rebuilding the whole site's plan."""
+    now = app.clock()
+    for item in items:
+        _schedule(app, item, (item.due_at - now).total_seconds())
+        app.planned_jobs.setdefault(item.site_id, set()).add(item.key)
+
+
 def _schedule(app: HouqinApplication, item: Planned, delay: float) -> None:
     # Relative to the app's clock, so tests that move the clock and production agree.
     assert app.job_queue is not None

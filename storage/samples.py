@@ -100,7 +100,9 @@ def find_log(*, session: Session, site_id: int, day: date, meal: str) -> SampleL
     return session.exec(query).first()
 
 
-def create_log(*, session: Session, entry: NewLog, now: datetime) -> SampleLog:
+def create_log(
+    *, session: Session, entry: NewLog, now: datetime
+) -> tuple[SampleLog, list[SampleDish]]:
     """Store the meal's samples, or refuse (twice, below the minimum, no dishes)."""
     site, settings = entry.site, get_site_settings(entry.site)
     assert site.id is not None
@@ -112,8 +114,6 @@ def create_log(*, session: Session, entry: NewLog, now: datetime) -> SampleLog:
         raise SampleError("no_dishes")
     for _name, grams in entry.dishes:
         check_grams(settings, grams)
-    if find_log(session=session, site_id=site.id, day=entry.day, meal=meal.key) is not None:
-        raise SampleError("already_logged")
     log = SampleLog(
         site_id=site.id,
         day=entry.day,
@@ -127,13 +127,17 @@ def create_log(*, session: Session, entry: NewLog, now: datetime) -> SampleLog:
     )
     session.add(log)
     try:
+        # One meal is logged once: the unique (site, day, meal) refuses a second entry.
         session.flush()
-    except IntegrityError as error:  # logged by someone else a moment ago
+    except IntegrityError as error:
         session.rollback()
         raise SampleError("already_logged") from error
     assert log.id is not None
-    for name, grams in entry.dishes:
-        session.add(SampleDish(log_id=log.id, site_id=site.id, dish=name, grams=grams))
+    dishes = [
+        SampleDish(log_id=log.id, site_id=site.id, dish=name, grams=grams)
+        for name, grams in entry.dishes
+    ]
+    session.add_all(dishes)
     record_event(
         session=session,
         action="samples.log",
@@ -144,7 +148,7 @@ def create_log(*, session: Session, entry: NewLog, now: datetime) -> SampleLog:
         dishes=len(entry.dishes),
     )
     session.commit()
-    return log
+    return log, dishes
 
 
 def list_dishes(*, session: Session, log_id: int) -> list[SampleDish]:
