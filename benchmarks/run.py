@@ -7,7 +7,12 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = ["benchmarks.disinfection_confirm", "benchmarks.sandbox_roundtrip"]
+BENCHMARKS = [
+    "benchmarks.disinfection_confirm",
+    "benchmarks.sandbox_roundtrip",
+    "benchmarks.scheduler_rebuild",
+    "benchmarks.samples_log",
+]
 
 
 def main() -> int:

@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.context import HouqinApplication
 from jobs.schedule import start_rescans
 from sandbox.demo_calendar import DRILL_PHOTO, seed_demo_calendar
+from sandbox.demo_kitchen import seed_demo_kitchen
 from sandbox.server import SandboxServer
 from sandbox.state import Chat, User
 from sandbox.userapi import UserApi
@@ -132,6 +133,7 @@ def seed_demo_database(engine: Engine, demo: Demo) -> str:
                 person_id=None,
             )
         seed_demo_calendar(session, site, demo.drill_photo)
+        seed_demo_kitchen(session, site)
         invite = create_invite(
             session=session,
             site_id=site.id,
