@@ -12,6 +12,7 @@ BENCHMARKS = [
     "benchmarks.sandbox_roundtrip",
     "benchmarks.scheduler_rebuild",
     "benchmarks.samples_log",
+    "benchmarks.repairs",
 ]
 
 

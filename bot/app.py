@@ -29,7 +29,7 @@ from bot.callbacks import pattern
 from bot.commands import publish_commands
 from bot.config import Settings
 from bot.context import BotContext, HouqinApplication
-from bot.errors import on_error, on_expired_button
+from bot.errors import ignore_edits, on_error, on_expired_button, refuse_chatless_buttons
 from bot.inbox import Inbox, InboxQueue, InboxRequest
 from bot.menu import menu_button
 from bot.persistence import SQLPersistence
@@ -38,6 +38,9 @@ from handlers.calendar import conversation as calendar
 from handlers.calendar import tasks as calendar_tasks
 from handlers.disinfection import conversation as disinfection
 from handlers.disinfection import epidemic
+from handlers.repairs import conversation as repairs
+from handlers.repairs import group as repairs_group
+from handlers.repairs import lists as repairs_lists
 from handlers.samples import conversation as samples
 from handlers.samples.entry import cmd_samples
 from jobs.schedule import start_rescans
@@ -90,8 +93,13 @@ def build_application(
 
 
 def register_handlers(app: Application) -> None:
+    # Before everything: edits of old messages are never taken as new input.
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED, ignore_edits), group=-1)
+    app.add_handler(CallbackQueryHandler(refuse_chatless_buttons), group=-1)
     # The conversation first: while it waits for typed input, that text is its answer.
     app.add_handler(disinfection.conversation())
+    # Repairs' conversation: its states take typed answers and photos before anything below.
+    app.add_handler(repairs.conversation())
     app.add_handler(samples.conversation())
     # Entered from its menu button too, so it stands before the plain menu handlers.
     app.add_handler(deliveries.conversation())
@@ -111,6 +119,8 @@ def register_handlers(app: Application) -> None:
         CommandHandler("disinfect", disinfection.cmd_disinfect, filters.ChatType.PRIVATE)
     )
     app.add_handler(CommandHandler("epidemic", epidemic.cmd_epidemic))
+    app.add_handler(CommandHandler("tickets", repairs_lists.cmd_tickets, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("ticket", repairs_lists.cmd_ticket, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("samples", cmd_samples, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("tasks", calendar_tasks.cmd_tasks, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("cancel", disinfection.cmd_cancel))
@@ -134,6 +144,8 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(on_expired_button))
 
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, groups.on_group_migrated))
+    # Only messages starting with 报修 / #报修 / repair; other group chat is never answered.
+    app.add_handler(MessageHandler(repairs.group_report_filter(), repairs_group.on_group_report))
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.PHOTO, disinfection.on_photo))
     app.add_error_handler(on_error)
 

@@ -75,7 +75,7 @@ def cmd_plan_import(args: argparse.Namespace, settings: Settings) -> int:
         if site is None:
             return _fail(f"No site with id {args.site}.")
         today = local_now(site, utcnow()).date()
-        year = args.year or default_first_year(plan.months[0], today)
+        year = args.year or default_first_year(plan.months, today)
         items = planned(plan, year)
         past = sorted({m for m, task in items if task.due < today})
         if past and not args.dry_run:

@@ -22,6 +22,7 @@ from bot.context import HouqinApplication
 from jobs.schedule import start_rescans
 from sandbox.demo_calendar import DRILL_PHOTO, seed_demo_calendar
 from sandbox.demo_kitchen import seed_demo_kitchen
+from sandbox.demo_repairs import seed_demo_tickets, show_demo_tickets
 from sandbox.server import SandboxServer
 from sandbox.state import Chat, User
 from sandbox.userapi import UserApi
@@ -198,8 +199,10 @@ async def run_sandbox(settings: Settings, *, host: str = "127.0.0.1", port: int 
         upgrade(engine)
         demo = seed_demo_world(server.users)
         code = seed_demo_database(engine, demo)
+        seed_demo_tickets(engine)
         app = await start_bot(bot_settings, engine)
         show_todays_boards(app)
+        await show_demo_tickets(app)
         # Members open the bot once, as real staff do after joining, so each has the menu.
         for user_id, _label, _name, role, _class in CAST:
             if role is not None:

@@ -248,9 +248,7 @@ def skip_task(*, session: Session, task: Task, person_id: int, reason: str, now:
     session.commit()
 
 
-def update_rule(
-    *, session: Session, rule: TaskRule, person_id: int | None, **changes: object
-) -> TaskRule:
+def update_rule(*, session: Session, rule: TaskRule, by: int | None, **changes: object) -> TaskRule:
     """Edit a rule (active, role, lead_days…), keeping the change in the audit trail."""
     before = {key: getattr(rule, key) for key in changes}
     for key, value in changes.items():
@@ -260,7 +258,7 @@ def update_rule(
         session=session,
         action="task_rule.update",
         site_id=rule.site_id,
-        person_id=person_id,
+        person_id=by,
         rule=rule.id,
         before={k: str(v) for k, v in before.items()},
         after={k: str(v) for k, v in changes.items()},

@@ -13,10 +13,13 @@ def school_month_order(month: int) -> int:
     return (month - 9) % 12
 
 
-def default_first_year(first_month: int, today: date) -> int:
-    """The calendar year of a plan's first month: this school year's autumn or spring term."""
+def default_first_year(months: list[int], today: date) -> int:
+    """The calendar year of a plan's first month: this school year's autumn or spring term,
+    or next year's when the whole plan would already be over (an autumn plan in July)."""
     school_year = today.year if today.month >= 8 else today.year - 1
-    return school_year if first_month >= 8 else school_year + 1
+    first = months[0]
+    year = school_year if first >= 8 else school_year + 1
+    return year + 1 if due_date(months[-1], first, year) < today else year
 
 
 def month_year(month: int, first_month: int, first_year: int) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import time
 from functools import lru_cache
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -63,6 +64,8 @@ class SiteSettings(BaseModel):
     repair_verify_hours: int = Field(default=24, ge=1, le=168)
     # Still open this long after the first escalation: the director is told.
     repair_director_hours: int = Field(default=24, ge=1, le=168)
+    # Places offered as buttons when reporting, besides the classes (names as staff say them).
+    repair_places: list[str] = ["厨房", "走廊", "卫生间", "操场", "门卫室", "办公室", "楼梯"]
     # Safety calendar: when the day's task reminders go out; the evacuation target.
     calendar_reminder_time: time = time(8, 0)
     evacuation_target_seconds: int = Field(default=120, ge=30, le=1800)
@@ -74,7 +77,12 @@ class SiteSettings(BaseModel):
 
 def get_site_settings(site: Site) -> SiteSettings:
     """The site's validated settings (shared and read-only; change them with model_copy)."""
-    return _parse(json.dumps(site.settings or {}, sort_keys=True))
+    return parse_settings(site.settings)
+
+
+def parse_settings(raw: dict[str, Any] | None) -> SiteSettings:
+    """The validated settings of a raw ``Site.settings`` value read without the ORM."""
+    return _parse(json.dumps(raw or {}, sort_keys=True))
 
 
 @lru_cache(maxsize=256)

@@ -34,6 +34,7 @@ _STEPS: dict[str, Step] = {
     "rl": rules.step_rule,
     "rp": rules.step_rule,
     "rs": rules.step_rule,
+    "rq": rules.step_rule,
 }
 _PLAN_STEPS = {"pk", "pr", "ps", "pp", "py", "pc", "px"}
 

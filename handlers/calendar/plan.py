@@ -27,6 +27,7 @@ from storage.sites import get_site
 
 END = ConversationHandler.END
 PLAN_INPUT = 20
+MAX_ITEMS = 200  # a term is 5 months of at most a few dozen items each
 DRAFT = "plan"  # user_data: the proposal under review (plain values, persisted)
 FILE_ERRORS = {
     "unsupported": N_(
@@ -97,11 +98,17 @@ async def _propose(update: Update, context: BotContext, text: str) -> int:
             ),
         )
         return PLAN_INPUT
+    if len(plan.items) > MAX_ITEMS:
+        await reply(update, _(
+            "This plan has {n} items; at most {limit} can be imported at once. "
+            "Please send it in parts (one term at a time)."
+        ).format(n=len(plan.items), limit=MAX_ITEMS))  # fmt: skip
+        return PLAN_INPUT
     site_id = sites_where_allowed(context.roles, Action.IMPORT_PLAN)[0]
     site = get_site(session=context.db, site_id=site_id)
     assert site is not None
     today = local_now(site, context.app.clock()).date()
-    draft = build_draft(site_id, plan, default_first_year(plan.months[0], today))
+    draft = build_draft(site_id, plan, default_first_year(plan.months, today))
     assert context.user_data is not None
     context.user_data[DRAFT] = draft
     past = past_months(draft, today)
@@ -153,6 +160,7 @@ async def step_plan(update: Update, context: BotContext, step: str, args: list[s
             context._("This proposal has expired. Send /plan again."), show_alert=True
         )
         return END
+    _check_args(draft, step, args)  # a forged value raises before any answer
     await query.answer()
     _ = context._
     if step == "pc":
@@ -175,6 +183,17 @@ async def step_plan(update: Update, context: BotContext, step: str, args: list[s
         _resolve_past(context, draft, args[1])
     await show(update, *views.review(_, draft))
     return END
+
+
+def _check_args(draft: dict[str, Any], step: str, args: list[str]) -> None:
+    if step in ("pk", "pr", "ps") and not 0 <= int(args[1]) < len(draft["items"]):
+        raise ValueError("no such item")
+    if step == "ps" and args[2] != "-":
+        Role(args[2])
+    if step == "pp":
+        int(args[1])
+    if step == "py" and args[1] not in ("next", "skip"):
+        raise ValueError("not offered")
 
 
 def _resolve_past(context: BotContext, draft: dict[str, Any], choice: str) -> None:

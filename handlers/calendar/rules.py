@@ -16,6 +16,8 @@ from handlers.calendar.tasks import show
 from handlers.common import refuse
 from storage.calendar import is_manager, list_rules, update_rule
 from storage.calendar_models import TaskRule
+from storage.members import list_members
+from storage.models import Person
 from storage.people import sites_where_allowed
 from storage.permissions import Action, Role
 
@@ -54,11 +56,14 @@ async def step_rules(update: Update, context: BotContext, args: list[str]) -> in
 
 
 def _role(context: BotContext, rule: TaskRule) -> str:
+    if rule.person_id is not None:
+        person = context.db.get(Person, rule.person_id)
+        return person.display_name if person else "—"
     return role_label(context._, rule.role) if rule.role else context._("not assigned (director)")
 
 
 async def step_rule(update: Update, context: BotContext, args: list[str]) -> int:
-    """One rule: rr show, ra on/off, rl lead days, rp role picker, rs set role."""
+    """One rule: rr show, ra on/off, rl lead days, rp who picker, rs set role, rq set person."""
     query = update.callback_query
     assert query is not None
     step = (query.data or "").split(":")[2]
@@ -68,26 +73,53 @@ async def step_rule(update: Update, context: BotContext, args: list[str]) -> int
         return END
     if not await _allowed(update, context, rule):
         return END
+    changes = _changes(context, rule, step, args)  # a forged value raises before any answer
     await query.answer()
-    person_id = context.person.id if context.person else None
-    if step == "ra":
-        update_rule(session=context.db, rule=rule, person_id=person_id, active=not rule.active)
-    elif step == "rl":
-        if int(args[1]) not in LEADS:
-            raise ValueError("lead days not offered")
-        update_rule(session=context.db, rule=rule, person_id=person_id, lead_days=int(args[1]))
-    elif step == "rs":
-        role = None if args[1] == "-" else Role(args[1]).value
-        update_rule(session=context.db, rule=rule, person_id=person_id, role=role)
-    elif step == "rp":
-        buttons = [InlineKeyboardButton(role_label(context._, r),
-                                        callback_data=pack(PREFIX, "rs", rule.id, r.value))
-                   for r in TASK_ROLES]  # fmt: skip
-        await show(update, context._("Who is responsible for “{title}”?").format(title=rule.title),
-                   inline_keyboard(in_rows(buttons, 2)))  # fmt: skip
+    if step == "rp":
+        await _pick_responsible(update, context, rule)
         return END
+    if changes:
+        editor = context.person.id if context.person else None
+        update_rule(session=context.db, rule=rule, by=editor, **changes)
     await _show_rule(update, context, rule)
     return END
+
+
+def _changes(context: BotContext, rule: TaskRule, step: str, args: list[str]) -> dict[str, object]:
+    """What a button changes, checked (ValueError for a value no button offers)."""
+    if step == "ra":
+        return {"active": not rule.active}
+    if step == "rl":
+        if int(args[1]) not in LEADS:
+            raise ValueError("lead days not offered")
+        return {"lead_days": int(args[1])}
+    if step == "rs":
+        return {"role": None if args[1] == "-" else Role(args[1]).value, "person_id": None}
+    if step == "rq":
+        if int(args[1]) not in _staff(context, rule.site_id):
+            raise ValueError("not a staff member of this site")
+        return {"person_id": int(args[1])}
+    return {}
+
+
+def _staff(context: BotContext, site_id: int) -> dict[int, str]:
+    """Active staff of the site by person id (parents never hold a task)."""
+    return {
+        m.membership.person_id: m.name
+        for m in list_members(session=context.db, site_id=site_id)
+        if m.role != Role.PARENT
+    }
+
+
+async def _pick_responsible(update: Update, context: BotContext, rule: TaskRule) -> None:
+    """A role (everyone holding it) or one named person."""
+    roles = [InlineKeyboardButton(role_label(context._, r),
+                                  callback_data=pack(PREFIX, "rs", rule.id, r.value))
+             for r in TASK_ROLES]  # fmt: skip
+    people = [InlineKeyboardButton(f"👤 {name}", callback_data=pack(PREFIX, "rq", rule.id, pid))
+              for pid, name in list(_staff(context, rule.site_id).items())[:20]]  # fmt: skip
+    text = context._("Who is responsible for “{title}”?").format(title=rule.title)
+    await show(update, text, inline_keyboard([*in_rows(roles, 2), *in_rows(people, 3)]))
 
 
 async def _show_rule(update: Update, context: BotContext, rule: TaskRule) -> None:

@@ -115,3 +115,35 @@ async def test_the_review_survives_a_restart(bots: BotFactory, db: Session) -> N
 
     assert "✅ 已安排 17 项任务" in confirmed[-1].text
     assert "检修户外大型玩具，更换损坏部件" not in {r.title for r in plan_rules(db)}
+
+
+async def test_a_plan_too_long_for_one_import_is_refused(telegram: Telegram, db: Session) -> None:
+    make_kindergarten(db)
+    await telegram.send(DIRECTOR, "/plan")
+    month = "\n".join(f"{n}、检查第{n}号灭火器" for n in range(1, 100))
+    huge = f"三月份\n{month}\n四月份\n{month}\n五月份\n{month}\n"
+
+    calls = await telegram.send_document(DIRECTOR, "plan.txt", huge.encode())
+
+    assert texts(calls) == [
+        "这份计划有 297 项，一次最多导入 200 项。请分开发送（例如每次一个学期）。"
+    ]
+    assert plan_rules(db) == []
+
+
+async def test_forged_review_buttons_are_expired_and_change_nothing(
+    telegram: Telegram, db: Session
+) -> None:
+    make_kindergarten(db)
+    telegram.set_local_time("2026-11-26 10:00")
+    await telegram.send(DIRECTOR, "/plan")
+    review = (await telegram.send(DIRECTOR, PLAN))[-1]
+    draft = review.buttons()[0][1].split(":")[3]
+
+    for data in (f"cal:v1:pk:{draft}:99", f"cal:v1:pk:{draft}:-1", f"cal:v1:ps:{draft}:0:root",
+                 f"cal:v1:pp:{draft}:x", f"cal:v1:py:{draft}:never"):  # fmt: skip
+        calls = await telegram.press_data(DIRECTOR, review.result, data)
+        assert [c.params.get("text") for c in calls if c.method == "answerCallbackQuery"] == [
+            "这个按钮已过期，请重新打开菜单。"], data  # fmt: skip
+    confirmed = await telegram.press(DIRECTOR, review, "✅ 确认导入")
+    assert "✅ 已安排 18 项任务" in confirmed[-1].text

@@ -157,17 +157,19 @@ def test_an_autumn_plan_spans_the_turn_of_the_year() -> None:
     plan = parse_plan((PLANS / "primary_autumn.txt").read_text(encoding="utf-8"))
     first = plan.months[0]
 
-    assert default_first_year(first, date(2026, 8, 20)) == 2026
+    assert default_first_year(plan.months, date(2026, 8, 20)) == 2026
     assert due_date(9, first, 2026) == date(2026, 9, 30)
     assert due_date(12, first, 2026) == date(2026, 12, 31)
     assert due_date(1, first, 2026) == date(2027, 1, 31)
     assert past_months(plan, 2026, date(2026, 11, 26)) == [9, 10]
 
 
-def test_a_spring_plan_read_in_autumn_is_for_next_spring() -> None:
-    assert default_first_year(2, date(2026, 11, 26)) == 2027
-    assert default_first_year(2, date(2027, 1, 10)) == 2027
-    assert default_first_year(9, date(2027, 1, 10)) == 2026
+def test_a_plan_is_for_the_term_still_to_come() -> None:
+    spring, autumn = [2, 3, 4, 5, 6, 7], [9, 10, 11, 12, 1]
+    assert default_first_year(spring, date(2026, 11, 26)) == 2027
+    assert default_first_year(spring, date(2027, 3, 10)) == 2027  # late: February is asked about
+    assert default_first_year(autumn, date(2027, 1, 10)) == 2026  # January is still to come
+    assert default_first_year(autumn, date(2027, 7, 1)) == 2027  # next autumn, not the last one
 
 
 def make_docx() -> bytes:

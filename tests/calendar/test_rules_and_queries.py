@@ -22,6 +22,7 @@ from tests.calendar.setup import (
     CAREGIVER,
     DIRECTOR,
     HEALTH_TEACHER,
+    KITCHEN,
     local,
     make_kindergarten,
     occurrences,
@@ -49,6 +50,32 @@ async def test_the_director_switches_a_rule_off_and_changes_its_lead_time(
     assert cleaning.active is False and cleaning.lead_days == 7
     refused = await telegram.press(CAREGIVER, lead, "▶️ 开启")
     assert answers(refused) == ["只有园长 / 分管后勤园长可以进行此操作。"]
+
+
+async def test_the_director_names_one_person_who_alone_is_reminded(
+    telegram: Telegram, db: Session
+) -> None:
+    site = make_kindergarten(db)
+    telegram.set_local_time("2026-11-20 09:00")
+    listing = (await telegram.send(DIRECTOR, "/tasks"))[-1]
+    overview = (await telegram.press(DIRECTOR, listing, "⚙️ 日历规则"))[-1]
+    rule = (await telegram.press(DIRECTOR, overview, "园舍安全检查"))[-1]
+    picker = (await telegram.press(DIRECTOR, rule, "👤 负责人"))[-1]
+
+    named = (await telegram.press(DIRECTOR, picker, "👤 马师傅"))[-1]
+    telegram.set_local_time("2026-11-25 08:00")
+    telegram.schedule()
+    calls = await telegram.run_job(f"calendar-reminders:{site.id}")
+
+    assert "负责人：马师傅" in named.text
+    reminded = {
+        c.chat_id for c in calls if "园舍安全检查" in c.text and c.chat_id and c.chat_id > 0
+    }
+    assert reminded == {KITCHEN.id}
+    forged = await telegram.press_data(
+        DIRECTOR, named.result, f"cal:v1:rq:{rules(db, site)['safety_inspection'].id}:999999"
+    )
+    assert answers(forged) == ["这个按钮已过期，请重新打开菜单。"]
 
 
 def test_queries_for_the_summary_and_the_ledgers(db: Session) -> None:
