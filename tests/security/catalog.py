@@ -92,6 +92,8 @@ COMMANDS: list[Command] = [
     Command("bind", Action.BIND_GROUP, chat="group"),
     Command("unbind", Action.BIND_GROUP, chat="group", changes=True, reset=True),
     Command("members", Action.MANAGE_MEMBERS),
+    Command("samples", Action.LOG_SAMPLES),
+    Command("delivery", Action.CHECK_DELIVERIES),
     Command("epidemic", Action.SET_EPIDEMIC_MODE),
     Command("epidemic", Action.SET_EPIDEMIC_MODE, args="on", changes=True),
     Command(
@@ -103,6 +105,12 @@ COMMANDS: list[Command] = [
 ]
 
 BUTTONS: list[Button] = [
+    Button("smp:v1:m:{site}:{day}:lunch", Action.LOG_SAMPLES),
+    Button("smp:v1:c:{samples}", Action.CHECK_SAMPLES, changes=True, reset=True),
+    Button("smp:v1:d:{samples}", Action.LOG_SAMPLES, changes=True, reset=True),
+    Button("smp:v1:h:{samples}", Action.HOLD_SAMPLES),
+    Button("smp:v1:r:{held_samples}", Action.RELEASE_SAMPLES, changes=True, reset=True),
+    Button("smp:v1:w:{disposed_samples}", Action.CHECK_SAMPLES, changes=True, reset=True),
     Button("lang:v1:en", None, changes=True, targets_site=False),
     Button("inv:v1:s:{site}", Action.INVITE_STAFF),
     Button("inv:v1:r:{site}:caregiver", Action.INVITE_STAFF),
@@ -194,7 +202,7 @@ BUTTONS: list[Button] = [
 ]
 
 # Callback prefixes in use (the hostile test forges data with each, and with unknown ones).
-PREFIXES = ["lang", "inv", "bind", "dis", "mem", "cal", "rp"]
+PREFIXES = ["lang", "inv", "bind", "dis", "mem", "cal", "rp", "smp", "dlv"]
 # Plain texts that act as commands (the private menu's buttons), Chinese and English.
 MENU_TEXTS = [
     "🧴 消毒打卡",
@@ -204,6 +212,10 @@ MENU_TEXTS = [
     "❓ 帮助",
     "🧴 Disinfection",
     "➕ Invite",
+    "🥡 留样",
+    "📦 验收",
+    "🥡 Food samples",
+    "📦 Deliveries",
 ]
 # A refusal every entry may give instead of its own: the button no longer matches anything.
 EXPIRED_REFUSAL = EXPIRED
