@@ -4,12 +4,14 @@ while the bot was down is reminded at start, the held samples are not."""
 from __future__ import annotations
 
 import base64
+from datetime import time
 
 from sqlmodel import select
 
 from sandbox.state import Message, User
 from storage.samples_models import SampleDish, SampleLog
-from tests.e2e.botprocess import BotProcess
+from storage.site_settings import MealSetting
+from tests.e2e.conftest import LaunchBot
 from tests.e2e.kindergarten import (
     HEALTH_TEACHER,
     KITCHEN_COOK,
@@ -31,8 +33,10 @@ async def _reply_to(kindergarten: Kindergarten, user: User, text: str) -> Messag
 
 
 async def test_the_cook_logs_lunch_and_the_due_samples_are_reminded_once(
-    kindergarten: Kindergarten, bot: BotProcess
+    kindergarten: Kindergarten, launch_bot: LaunchBot
 ) -> None:
+    kindergarten.tune_site(meals=[MealSetting(key="lunch", end=time(23, 58))])
+    await launch_bot()
     users, cook = kindergarten.users, kindergarten.person(KITCHEN_COOK)
 
     def texts_to_cook() -> list[str]:
