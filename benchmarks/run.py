@@ -12,7 +12,9 @@ BENCHMARKS = [
     "benchmarks.sandbox_roundtrip",
     "benchmarks.scheduler_rebuild",
     "benchmarks.samples_log",
+    "benchmarks.summary",
     "benchmarks.repairs",
+    "benchmarks.faults_kill9",
 ]
 
 

@@ -37,6 +37,9 @@ class Action(StrEnum):
     RECEIVE_HYGIENE_ESCALATION = "receive_hygiene_escalation"
     SET_EPIDEMIC_MODE = "set_epidemic_mode"
     RECEIVE_NOTICES = "receive_notices"
+    VIEW_SUMMARY = "view_summary"
+    RECEIVE_DAILY_SUMMARY = "receive_daily_summary"
+    EXPORT_LEDGERS = "export_ledgers"
     LOG_SAMPLES = "log_samples"
     CHECK_SAMPLES = "check_samples"
     HOLD_SAMPLES = "hold_samples"
@@ -91,6 +94,9 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.DISINFECT_ANY_CLASS,
             Action.RECEIVE_HYGIENE_ESCALATION,
             Action.SET_EPIDEMIC_MODE,
+            Action.VIEW_SUMMARY,
+            Action.RECEIVE_DAILY_SUMMARY,
+            Action.EXPORT_LEDGERS,
             Action.MANAGE_MEMBERS,
             Action.ASSIGN_REPAIR,
             Action.VIEW_ALL_TICKETS,
@@ -104,6 +110,8 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.DISINFECT_ANY_CLASS,
             Action.RECEIVE_HYGIENE_ESCALATION,
             Action.SET_EPIDEMIC_MODE,
+            Action.VIEW_SUMMARY,
+            Action.EXPORT_LEDGERS,
             Action.CHECK_SAMPLES,
             Action.HOLD_SAMPLES,
             Action.RELEASE_SAMPLES,
