@@ -8,7 +8,9 @@ from datetime import time
 
 from sqlmodel import select
 
+from sandbox.demo_kitchen import seed_demo_kitchen
 from sandbox.state import Message, User
+from storage.models import Site
 from storage.samples_models import SampleDish, SampleLog
 from storage.site_settings import MealSetting
 from tests.e2e.conftest import LaunchBot
@@ -35,6 +37,9 @@ async def _reply_to(kindergarten: Kindergarten, user: User, text: str) -> Messag
 async def test_the_cook_logs_lunch_and_the_due_samples_are_reminded_once(
     kindergarten: Kindergarten, launch_bot: LaunchBot
 ) -> None:
+    kindergarten.tune_site(meals=None)  # the demo's kitchen: samples due, held, disposed
+    with kindergarten.session() as session:
+        seed_demo_kitchen(session, session.exec(select(Site)).one())
     kindergarten.tune_site(meals=[MealSetting(key="lunch", end=time(23, 58))])
     await launch_bot()
     users, cook = kindergarten.users, kindergarten.person(KITCHEN_COOK)
