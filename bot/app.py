@@ -22,6 +22,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 # Each registers its site scheduler.
 import jobs.calendar
+import jobs.checkins
 import jobs.deliveries
 import jobs.disinfection
 import jobs.repairs_deadlines
@@ -38,6 +39,9 @@ from bot.persistence import SQLPersistence
 from handlers import account, deliveries, export, groups, invites, members, onboarding, summary
 from handlers.calendar import conversation as calendar
 from handlers.calendar import tasks as calendar_tasks
+from handlers.checkins import admin as checkin_admin
+from handlers.checkins import conversation as checkins
+from handlers.checkins import leave
 from handlers.disinfection import conversation as disinfection
 from handlers.disinfection import epidemic
 from handlers.repairs import conversation as repairs
@@ -100,6 +104,8 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(refuse_chatless_buttons), group=-1)
     # The conversation first: while it waits for typed input, that text is its answer.
     app.add_handler(disinfection.conversation())
+    # Check-ins: its menu buttons are entry points too, so a tap resets a half-typed answer.
+    app.add_handler(checkins.conversation())
     # Repairs' conversation: its states take typed answers and photos before anything below.
     app.add_handler(repairs.conversation())
     app.add_handler(samples.conversation())
@@ -121,6 +127,11 @@ def register_handlers(app: Application) -> None:
         CommandHandler("disinfect", disinfection.cmd_disinfect, filters.ChatType.PRIVATE)
     )
     app.add_handler(CommandHandler("epidemic", epidemic.cmd_epidemic))
+    app.add_handler(CommandHandler("leave", leave.cmd_leave, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("zone", checkin_admin.cmd_zone, filters.ChatType.PRIVATE))
+    app.add_handler(
+        CommandHandler("calendar", checkin_admin.cmd_calendar, filters.ChatType.PRIVATE)
+    )
     app.add_handler(CommandHandler("today", summary.cmd_today, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("week", summary.cmd_week, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("export", export.cmd_export, filters.ChatType.PRIVATE))

@@ -14,8 +14,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.errors import EXPIRED
+from bot.views import checkins as checkin_views
 from bot.views import disinfection as disinfection_views
 from bot.views import members as members_views
+from bot.views import repairs as repairs_views
 from storage.permissions import Action, Role, can, may_invite
 
 Allowed = Callable[[Sequence[Role]], bool]
@@ -78,6 +80,7 @@ def expected(entry: Command | Button, roles: Sequence[Role]) -> bool:
 
 DISINFECTION_REFUSALS = (disinfection_views.NOT_ALLOWED,)
 MEMBERS_REFUSALS = (members_views.ERRORS["not_allowed"],)
+CHECKIN_REFUSALS = (checkin_views.NOT_CLASS_STAFF,)
 
 COMMANDS: list[Command] = [
     Command("start", None),
@@ -96,6 +99,10 @@ COMMANDS: list[Command] = [
     Command("delivery", Action.CHECK_DELIVERIES),
     Command("epidemic", Action.SET_EPIDEMIC_MODE),
     Command("epidemic", Action.SET_EPIDEMIC_MODE, args="on", changes=True),
+    Command("checkin", Action.MORNING_CHECK_OWN_CLASS, refusals=CHECKIN_REFUSALS),
+    Command("leave", Action.TAKE_LEAVE),
+    Command("zone", Action.MANAGE_ZONES),
+    Command("calendar", Action.MANAGE_CALENDAR),
     Command(
         "disinfect",
         Action.DISINFECT_OWN_CLASS,
@@ -111,6 +118,13 @@ BUTTONS: list[Button] = [
     Button("smp:v1:h:{samples}", Action.HOLD_SAMPLES),
     Button("smp:v1:r:{held_samples}", Action.RELEASE_SAMPLES, changes=True, reset=True),
     Button("smp:v1:w:{disposed_samples}", Action.CHECK_SAMPLES, changes=True, reset=True),
+    Button("ck:v1:m:{klass}", Action.MORNING_CHECK_OWN_CLASS, refusals=CHECKIN_REFUSALS),
+    Button(
+        "ck:v1:start",
+        Action.MORNING_CHECK_OWN_CLASS,
+        refusals=CHECKIN_REFUSALS,
+        targets_site=False,
+    ),
     Button("lang:v1:en", None, changes=True, targets_site=False),
     Button("inv:v1:s:{site}", Action.INVITE_STAFF),
     Button("inv:v1:r:{site}:caregiver", Action.INVITE_STAFF),
@@ -201,16 +215,41 @@ BUTTONS: list[Button] = [
     ),
 ]
 
+REPAIRS_NOT_FOUND = (repairs_views.ERRORS["no_ticket"],)
+BUTTONS += [
+    Button("rp:v1:v:{ticket}", Action.REPORT_REPAIR, refusals=REPAIRS_NOT_FOUND),
+    Button("rp:v1:pg:1", Action.REPORT_REPAIR, targets_site=False),
+    Button("rp:v1:asg:{ticket}", Action.ASSIGN_REPAIR, refusals=REPAIRS_NOT_FOUND),
+    Button(
+        "rp:v1:acc:{ticket}",
+        Action.ACCEPT_REPAIR,
+        refusals=REPAIRS_NOT_FOUND,
+        changes=True,
+        reset=True,
+    ),
+]
+COMMANDS += [
+    Command("repair", Action.REPORT_REPAIR),
+    Command("hazard", Action.REPORT_REPAIR),
+    Command("tickets", Action.REPORT_REPAIR),
+    Command("ticket", Action.REPORT_REPAIR, args="1"),
+]
+
 # Callback prefixes in use (the hostile test forges data with each, and with unknown ones).
-PREFIXES = ["lang", "inv", "bind", "dis", "mem", "cal", "rp", "smp", "dlv"]
+PREFIXES = ["lang", "inv", "bind", "dis", "mem", "cal", "rp", "ck", "smp", "dlv"]
 # Plain texts that act as commands (the private menu's buttons), Chinese and English.
 MENU_TEXTS = [
     "🧴 消毒打卡",
+    "🩺 晨检",
+    "✅ 责任区自查",
     "➕ 邀请",
     "👥 成员",
     "👤 我的",
     "❓ 帮助",
+    "🔧 报修",
+    "⚠️ 隐患",
     "🧴 Disinfection",
+    "🔧 Repair",
     "➕ Invite",
     "🥡 留样",
     "📦 验收",

@@ -14,6 +14,7 @@ from sqlmodel import Session, SQLModel, select
 from storage.disinfection import Entry, Method, load_room, local_today, record_disinfection
 from storage.models import Area, Membership, Person, Site
 from storage.permissions import Role
+from storage.repairs import open_ticket
 from storage.samples import NewLog, create_log
 from storage.samples_models import SampleLog, SampleState
 from tests.disinfection.setup import HEALTH_TEACHER, STAFF_GROUP, make_kindergarten
@@ -73,6 +74,7 @@ def build_world(db: Session, now: datetime) -> World:
     )
     world.ids["record"] = _running_uv(db, nap.id or 0, day, now)
     world.ids.update(_samples(db, site, now))
+    world.ids["ticket"] = _open_ticket(db, site.id, caregiver.person_id, now)
     return world
 
 
@@ -96,6 +98,21 @@ def _samples(db: Session, site: Site, now: datetime) -> dict[str, int]:
         ids[name] = log.id
     db.commit()
     return ids
+
+
+def _open_ticket(db: Session, site_id: int, reporter_id: int, now: datetime) -> int:
+    """A repair ticket #0001 at site A, reported by 小一班's caregiver, not taken yet."""
+    ticket = open_ticket(
+        session=db,
+        now=now,
+        site_id=site_id,
+        reporter_id=reporter_id,
+        description="水龙头漏水",
+        location=OWN_CLASS,
+        category="plumbing",
+    )
+    assert ticket.id is not None
+    return ticket.id
 
 
 def _running_uv(db: Session, area_id: int, day: object, now: datetime) -> int:
