@@ -11,6 +11,8 @@ BENCHMARKS = [
     "benchmarks.disinfection_confirm",
     "benchmarks.checkins",
     "benchmarks.sandbox_roundtrip",
+    "benchmarks.scheduler_rebuild",
+    "benchmarks.samples_log",
     "benchmarks.summary",
     "benchmarks.repairs",
     "benchmarks.faults_kill9",

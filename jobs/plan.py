@@ -10,7 +10,6 @@ was down runs once at once if it is still useful (its `window`), or is recorded 
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
@@ -18,14 +17,14 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from apscheduler.jobstores.base import JobLookupError
 from sqlmodel import Session
 from telegram.ext import CallbackContext
 
 from bot.context import HouqinApplication
-from jobs.schedule import BATCH_SCHEDULERS, NEVER_SKIP
+from jobs.dispatch import arm, queue_of
+from jobs.schedule import BATCH_SCHEDULERS
 from storage.db import session_scope
-from storage.missed import DONE, MISSED, JobRun, record_run, settled_keys
+from storage.missed import DONE, MISSED, JobRun, record_runs, settled_keys
 from storage.models import Site
 from storage.sites import get_site
 
@@ -85,25 +84,28 @@ def rebuild(app: HouqinApplication, sites: list[Site]) -> None:
         items = plan(session, sites, now)
         overdue = [i for i in items if i.due_at <= now]
         settled = settled_keys(session=session, keys=[i.key for i in overdue]) if overdue else set()
-        created = {s.id: s.created_at for s in sites}
+        by_id = {s.id: s for s in sites}
         wanted: dict[int, set[str]] = {s.id or 0: set() for s in sites}
+        missed: list[JobRun] = []
         for item in items:
             if item.due_at > now:
-                _schedule(app, item, (item.due_at - now).total_seconds())
+                _schedule(app, item)
             elif item.key in settled or (item.window is not None and now - item.due_at > LOOK_BACK):
                 continue
             elif item.window is None or now < item.due_at + item.window:
-                _schedule(app, item, 0)  # fell due while down and still useful: once, now
-            elif item.due_at >= created.get(item.site_id, now):
-                _record(session, item, MISSED)
-                continue
+                _schedule(app, item)  # fell due while down and still useful: once, now
             else:
+                # Too late to help; recorded (once) unless it fell due before the site existed.
+                if item.due_at >= by_id[item.site_id].created_at:
+                    missed.append(_run_record(by_id[item.site_id], item, MISSED))
                 continue
             wanted[item.site_id].add(item.key)
+        record_runs(session=session, runs=missed)
     for site_id, keys in wanted.items():
         for stale in app.planned_jobs.get(site_id, set()) - keys:
             _unschedule(app, stale)
         app.planned_jobs[site_id] = keys
+    arm(app)
 
 
 def replan_site(app: HouqinApplication, site_id: int) -> None:
@@ -114,43 +116,36 @@ def replan_site(app: HouqinApplication, site_id: int) -> None:
         rebuild(app, [site])
 
 
-def _schedule(app: HouqinApplication, item: Planned, delay: float) -> None:
-    # Relative to the app's clock, so tests that move the clock and production agree.
-    assert app.job_queue is not None
-    app.job_queue.run_once(
-        _run_item,
-        when=max(0.0, delay),
-        data=item,
-        name=item.key,
-        job_kwargs={**NEVER_SKIP, "id": item.key, "replace_existing": True},
-    )
+def add_items(app: HouqinApplication, items: list[Planned]) -> None:
+    """Schedule items just created by a handler (a new record's follow-up) without
+    rebuilding the whole site's plan."""
+    for item in items:
+        _schedule(app, item)
+        app.planned_jobs.setdefault(item.site_id, set()).add(item.key)
+    arm(app)
+
+
+def _schedule(app: HouqinApplication, item: Planned) -> None:
+    queue_of(app).put(item, app.clock())
 
 
 def _unschedule(app: HouqinApplication, key: str) -> None:
-    assert app.job_queue is not None
-    with contextlib.suppress(JobLookupError):
-        app.job_queue.scheduler.remove_job(key)
+    queue_of(app).remove(key)
 
 
-def _record(session: Session, item: Planned, outcome: str) -> None:
-    zone = ZoneInfo("UTC")
-    site = get_site(session=session, site_id=item.site_id)
-    if site is not None:
-        zone = ZoneInfo(site.timezone)
-    run = JobRun(
+def _run_record(site: Site, item: Planned, outcome: str) -> JobRun:
+    return JobRun(
         key=item.key,
         site_id=item.site_id,
         kind=item.kind,
         due_at=item.due_at,
-        day=item.due_at.astimezone(zone).date(),
+        day=item.due_at.astimezone(ZoneInfo(site.timezone)).date(),
         outcome=outcome,
         what=f"{item.why} → {item.audience}"[:200],
     )
-    if not record_run(session=session, run=run) and outcome == MISSED:
-        log.info("Item %s was settled meanwhile", item.key)
 
 
-async def _run_item(context: CallbackContext[Any, Any, Any, Any]) -> None:
+async def run_item(context: CallbackContext[Any, Any, Any, Any]) -> None:
     """Run a planned item and note that it ran (the next day's items are planned by the
     minute's rescan when the local day changes)."""
     assert context.job is not None and isinstance(context.application, HouqinApplication)
@@ -160,7 +155,9 @@ async def _run_item(context: CallbackContext[Any, Any, Any, Any]) -> None:
     app = context.application
     if app.clock() >= item.due_at:  # an early run (by hand, in a test) settles nothing
         with session_scope(app.engine) as session:
-            _record(session, item, DONE)
+            site = get_site(session=session, site_id=item.site_id)
+            if site is not None:
+                record_runs(session=session, runs=[_run_record(site, item, DONE)])
 
 
 BATCH_SCHEDULERS.append(rebuild)

@@ -30,7 +30,7 @@ from storage.permissions import Action, Role
 from storage.samples import find_log, get_log, list_dishes
 from storage.samples_disposal import disposal_key
 from storage.samples_ledger import held_samples, kept_samples, people_with_role
-from storage.samples_models import SampleState
+from storage.samples_models import SampleLog, SampleState
 from storage.site_settings import get_site_settings
 from storage.sites import get_site
 
@@ -58,17 +58,22 @@ def plan_samples(session: Session, sites: list[Site], now: datetime) -> Iterator
                 end_of_day - moment,
             )
     for log in kept_samples(session=session, site_ids=[s.id or 0 for s in sites]):
-        yield Planned(
-            disposal_key(log),
-            "disposal",
-            log.site_id,
-            log.dispose_due_at,
-            send_disposal_due,
-            log.id,
-            "kitchen",
-            f"samples of {log.day} {log.meal} kept long enough",
-            None,
-        )
+        yield disposal_item(log)
+
+
+def disposal_item(log: SampleLog) -> Planned:
+    """Kept samples are reminded when due, however late: a disposal is never forgotten."""
+    return Planned(
+        disposal_key(log),
+        "disposal",
+        log.site_id,
+        log.dispose_due_at,
+        send_disposal_due,
+        log.id,
+        "kitchen",
+        f"samples of {log.day} {log.meal} kept long enough",
+        None,
+    )
 
 
 def _plan_meals(site: Site, now: datetime) -> Iterator[Planned]:

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session
+from telegram.ext import CallbackContext
 
 from bot.context import HouqinApplication
 from bot.i18n import translator
 from bot.views import samples as views
 from jobs.outbox import Kind, send_once
+from storage.db import session_scope
 from storage.models import Person, Site
 from storage.people import get_person_by_id, list_people_with_action
 from storage.permissions import Action, Role
-from storage.samples import list_dishes
+from storage.samples import fridge_in_range, get_log, list_dishes
 from storage.samples_ledger import people_with_role
 from storage.samples_models import SampleLog
+from storage.site_settings import get_site_settings
+from storage.sites import get_site
 
 
 def _name(session: Session, person_id: int | None) -> str:
@@ -113,3 +119,24 @@ async def tell_held(
             text=text,
             reply_markup=markup,
         )
+
+
+def after_logging(app: HouqinApplication, log_id: int) -> None:
+    """Ask for the second person's check (and tell a warm fridge) from the job queue."""
+    assert app.job_queue is not None
+    app.job_queue.run_once(_after_logging, when=0, data=log_id, name=f"samples-logged:{log_id}")
+
+
+async def _after_logging(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    app = context.application
+    assert isinstance(app, HouqinApplication) and context.job is not None
+    log_id = context.job.data
+    assert isinstance(log_id, int)
+    with session_scope(app.engine) as session:
+        log = get_log(session=session, log_id=log_id)
+        site = get_site(session=session, site_id=log.site_id) if log else None
+        if log is None or site is None:
+            return
+        await ask_for_check(app, session, site, log)
+        if not fridge_in_range(get_site_settings(site), log.fridge_temp_c):
+            await tell_fridge_warning(app, session, site, log)

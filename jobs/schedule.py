@@ -92,9 +92,11 @@ def retry_later(context: CallbackContext[Any, Any, Any, Any]) -> None:
 
 
 def replace_job(app: HouqinApplication, name: str, **run_kwargs: Any) -> None:
-    """Schedule under a stable name, removing an earlier job of that name first."""
+    """Schedule under a stable name, replacing an earlier job of that name.
+
+    The name is also APScheduler's job id, so the replacement is a lookup, not a scan of
+    every job (a start-up scheduling thousands of jobs stays linear)."""
     assert app.job_queue is not None
-    for job in app.job_queue.get_jobs_by_name(name):
-        job.schedule_removal()
     method = run_kwargs.pop("method")
-    getattr(app.job_queue, method)(name=name, job_kwargs=NEVER_SKIP, **run_kwargs)
+    job_kwargs = {**NEVER_SKIP, "id": name, "replace_existing": True}
+    getattr(app.job_queue, method)(name=name, job_kwargs=job_kwargs, **run_kwargs)

@@ -22,6 +22,7 @@ from bot.context import HouqinApplication
 from jobs.schedule import start_rescans
 from sandbox.checkins_demo import seed_checkins
 from sandbox.demo_calendar import DRILL_PHOTO, seed_demo_calendar
+from sandbox.demo_kitchen import seed_demo_kitchen
 from sandbox.demo_repairs import seed_demo_tickets, show_demo_tickets
 from sandbox.server import SandboxServer
 from sandbox.state import Chat, User
@@ -97,7 +98,7 @@ def _role_of(user_id: int) -> Role | None:
     return next(role for uid, _l, _n, role, _c in CAST if uid == user_id)
 
 
-def seed_demo_database(engine: Engine, demo: Demo) -> str:
+def seed_demo_database(engine: Engine, demo: Demo, *, kitchen: bool = True) -> str:
     """The demo site with its classes, members and bound groups; returns a newcomer's invite code."""
     with session_scope(engine) as session:
         site = next((s for s in list_sites(session=session) if s.name == SITE_NAME), None)
@@ -134,6 +135,8 @@ def seed_demo_database(engine: Engine, demo: Demo) -> str:
                 person_id=None,
             )
         seed_demo_calendar(session, site, demo.drill_photo)
+        if kitchen:  # samples due at start: stories about other flows leave them out
+            seed_demo_kitchen(session, site)
         invite = create_invite(
             session=session,
             site_id=site.id,

@@ -42,15 +42,23 @@ def settled_keys(*, session: Session, keys: Iterable[str]) -> set[str]:
     return found
 
 
-def record_run(*, session: Session, run: JobRun) -> bool:
-    """Store an item's outcome once; False when its key was settled before."""
-    session.add(run)
+def record_runs(*, session: Session, runs: list[JobRun]) -> None:
+    """Store items' outcomes, each key once: together when none was settled meanwhile,
+    else one by one, skipping those another run stored first."""
+    if not runs:
+        return
+    session.add_all(runs)
     try:
         session.commit()
+        return
     except IntegrityError:
         session.rollback()
-        return False
-    return True
+    for run in runs:
+        session.add(JobRun.model_validate(run.model_dump(exclude={"id"})))
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
 
 
 def list_missed(

@@ -10,16 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.audit import record_event
 from storage.meals import dispose_due_at, get_meal, meal_end_at
 from storage.models import Site
 from storage.people import RoleAtSite
 from storage.permissions import Action, can
-from storage.samples_models import SampleDish, SampleLog
+from storage.samples_models import SampleDish, SampleLog, SampleState
 from storage.site_settings import SiteSettings, get_site_settings
 
 MAX_DISHES = 12
@@ -100,7 +101,9 @@ def find_log(*, session: Session, site_id: int, day: date, meal: str) -> SampleL
     return session.exec(query).first()
 
 
-def create_log(*, session: Session, entry: NewLog, now: datetime) -> SampleLog:
+def create_log(
+    *, session: Session, entry: NewLog, now: datetime
+) -> tuple[SampleLog, list[SampleDish]]:
     """Store the meal's samples, or refuse (twice, below the minimum, no dishes)."""
     site, settings = entry.site, get_site_settings(entry.site)
     assert site.id is not None
@@ -112,39 +115,40 @@ def create_log(*, session: Session, entry: NewLog, now: datetime) -> SampleLog:
         raise SampleError("no_dishes")
     for _name, grams in entry.dishes:
         check_grams(settings, grams)
-    if find_log(session=session, site_id=site.id, day=entry.day, meal=meal.key) is not None:
-        raise SampleError("already_logged")
-    log = SampleLog(
-        site_id=site.id,
-        day=entry.day,
-        meal=meal.key,
-        meal_end_at=meal_end_at(site, entry.day, meal),
-        taken_by_id=entry.taken_by_id,
-        taken_at=now,
-        fridge_temp_c=entry.fridge_temp_c,
-        photo_file_id=entry.photo_file_id,
-        dispose_due_at=dispose_due_at(site, entry.day, meal),
-    )
-    session.add(log)
+    values: dict[str, Any] = {
+        "site_id": site.id,
+        "day": entry.day,
+        "meal": meal.key,
+        "meal_end_at": meal_end_at(site, entry.day, meal),
+        "taken_by_id": entry.taken_by_id,
+        "taken_at": now,
+        "fridge_temp_c": entry.fridge_temp_c,
+        "photo_file_id": entry.photo_file_id,
+        "dispose_due_at": dispose_due_at(site, entry.day, meal),
+        "state": SampleState.KEPT,
+    }
+    connection = session.connection()
     try:
-        session.flush()
-    except IntegrityError as error:  # logged by someone else a moment ago
+        # Core statements built once: the log is its own audit trail (who, what, when).
+        log_id = connection.execute(_INSERT_LOG, values).scalar_one()
+    except IntegrityError as error:  # one meal is logged once: (site, day, meal) is unique
         session.rollback()
         raise SampleError("already_logged") from error
-    assert log.id is not None
-    for name, grams in entry.dishes:
-        session.add(SampleDish(log_id=log.id, site_id=site.id, dish=name, grams=grams))
-    record_event(
-        session=session,
-        action="samples.log",
-        site_id=site.id,
-        person_id=entry.taken_by_id,
-        log_id=log.id,
-        meal=meal.key,
-        dishes=len(entry.dishes),
-    )
+    dishes = [
+        SampleDish(log_id=log_id, site_id=site.id, dish=name, grams=grams)
+        for name, grams in entry.dishes
+    ]
+    rows = [
+        {"log_id": log_id, "site_id": site.id, "dish": d.dish, "grams": d.grams} for d in dishes
+    ]
+    connection.execute(_INSERT_DISH, rows)
     session.commit()
-    return log
+    log = SampleLog(id=log_id, **values)
+    return log, dishes
+
+
+_INSERT_LOG = insert(SampleLog.__table__).returning(SampleLog.__table__.c.id)  # type: ignore[attr-defined]
+_INSERT_DISH = insert(SampleDish.__table__)  # type: ignore[attr-defined]
 
 
 def list_dishes(*, session: Session, log_id: int) -> list[SampleDish]:

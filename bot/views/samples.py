@@ -82,8 +82,8 @@ def meal_name(_: Translate, meal: MealSetting) -> str:
 def meal_of(_: Translate, site: Site, key: str) -> str:
     try:
         return meal_name(_, get_meal(site, key))
-    except LookupError:
-        return key
+    except LookupError:  # a meal the site has since stopped serving
+        return _(MEAL_LABELS[key]) if key in MEAL_LABELS else key
 
 
 def day_code(day: date) -> str:

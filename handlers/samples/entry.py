@@ -17,8 +17,9 @@ from bot.parsing import NumberError, parse_decimal, parse_int
 from bot.views import samples as views
 from handlers.common import refuse, reply
 from handlers.disinfection.rooms import show
-from jobs.plan import replan_site
-from jobs.samples_notify import ask_for_check, tell_fridge_warning
+from jobs.plan import add_items
+from jobs.samples import disposal_item
+from jobs.samples_notify import after_logging
 from storage.meals import get_meal, local_today
 from storage.models import Site
 from storage.permissions import Action
@@ -35,7 +36,6 @@ from storage.samples import (
     find_log,
     fridge_in_range,
     known_dishes,
-    list_dishes,
     may,
 )
 from storage.samples_ledger import meals_of_day
@@ -241,19 +241,17 @@ async def on_photo(update: Update, context: BotContext) -> int:
     )
     context.user_data.pop(PENDING, None)
     try:
-        log = create_log(session=context.db, entry=entry, now=context.app.clock())
+        log, dishes = create_log(session=context.db, entry=entry, now=context.app.clock())
     except SampleError as error:
         await reply(update, views.error_text(context._, error))
         return END
-    dishes = list_dishes(session=context.db, log_id=log.id or 0)
     await reply(
         update,
         views.logged(context._, context.language, site, log, dishes, person.display_name),
     )
-    replan_site(context.app, site.id or 0)
-    await ask_for_check(context.app, context.db, site, log)
-    if not fridge_in_range(get_site_settings(site), log.fridge_temp_c):
-        await tell_fridge_warning(context.app, context.db, site, log)
+    add_items(context.app, [disposal_item(log)])
+    # The check requests and a fridge alert go out from the job queue, after this answer.
+    after_logging(context.app, log.id or 0)
     return END
 
 

@@ -52,7 +52,7 @@ async def kindergarten(database_url: str) -> AsyncIterator[Kindergarten]:
     async with SandboxServer(SANDBOX_TOKEN, SANDBOX_BOT) as server:
         demo = seed_demo_world(server.users)
         engine = make_engine(database_url)
-        code = seed_demo_database(engine, demo)
+        code = seed_demo_database(engine, demo, kitchen=False)
         place = Kindergarten(server, demo, engine, database_url, code)
         place.tune_site(**ANY_HOUR)
         try:

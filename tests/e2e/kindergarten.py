@@ -40,6 +40,11 @@ ANY_HOUR = {
     "summary_time": time(23, 59, 30),
     # The calendar's morning run (and its month card) stays out of the other stories.
     "calendar_reminder_time": time(23, 59, 59),
+    # So do the kitchen's: no meals to chase, the held samples' list and the licence check
+    # at the end of the day (the samples story sets its own meal).
+    "meals": [],
+    "held_samples_time": time(23, 59, 59),
+    "certificate_check_time": time(23, 59, 59),
 }
 
 

@@ -128,7 +128,7 @@ async def kindergarten_on(
     async with SandboxServer(SANDBOX_TOKEN, SANDBOX_BOT) as server:
         demo = seed_demo_world(server.users)
         engine = make_engine(url)
-        code = seed_demo_database(engine, demo)
+        code = seed_demo_database(engine, demo, kitchen=False)
         place = Kindergarten(server, demo, engine, url, code)
         place.tune_site(**ANY_HOUR, epidemic_mode=True)  # a tap done twice would be round 2
         try:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
+from jobs.dispatch import queue_of
 from storage.models import Site
 from storage.permissions import Role
 from storage.samples_models import SampleDish, SampleLog
@@ -72,8 +74,10 @@ async def log_meal(
     for _name, grams in dishes:
         calls = await telegram.send(user, grams)
     calls += await telegram.send(user, celsius)
-    calls += await telegram.send_photo(user)
-    return calls
+    before = len(telegram.request.calls)
+    await telegram.send_photo(user)
+    await drain(telegram)  # the check requests go out from the job queue
+    return calls + telegram.request.calls[before:]
 
 
 def logs(db: Session) -> list[SampleLog]:
@@ -87,11 +91,13 @@ def dishes(db: Session) -> list[SampleDish]:
 async def drain(telegram: Telegram) -> None:
     """Let the jobs that are due now (catch-ups at start-up) run; no waiting for a time."""
     assert telegram.app.job_queue is not None
-    for _ in range(200):
-        now = datetime.now(UTC)
-        if not any(j.next_t and j.next_t <= now for j in telegram.app.job_queue.jobs()):
+    queue = queue_of(telegram.app)
+    for _ in range(300):
+        soon = datetime.now(UTC) + timedelta(milliseconds=50)
+        due_jobs = any(j.next_t and j.next_t <= soon for j in telegram.app.job_queue.jobs())
+        due_items = (fire := queue.next_fire()) is not None and fire <= time.monotonic()
+        if not (due_jobs or due_items or queue.running):
             break
         await asyncio.sleep(0.01)
-    await asyncio.sleep(0.01)  # the last one may be finishing its sends
     if telegram.db is not None:
         telegram.db.commit()

@@ -10,6 +10,7 @@ from tests.samples.setup import (
     COOK,
     HEALTH_TEACHER,
     SECOND_COOK,
+    drain,
     last_with_buttons,
     log_meal,
     logs,
@@ -54,7 +55,10 @@ async def test_fridge_at_80_is_refused_and_at_10_the_health_teacher_is_told(
 
     hot = texts(await telegram.send(COOK, "80"))
     warm = texts(await telegram.send(COOK, "10℃"))
-    stored = await telegram.send_photo(COOK)
+    before = len(telegram.request.calls)
+    await telegram.send_photo(COOK)
+    await drain(telegram)
+    stored = telegram.request.calls[before:]
 
     assert hot == ["请输入留样冰箱温度（°C），范围 -30 到 30，如 4。"]
     assert warm[0].startswith("⚠️ 10.0 °C 不在 0–8 °C 范围内，请检查冰箱。已通知保健老师。")

@@ -95,6 +95,8 @@ COMMANDS: list[Command] = [
     Command("bind", Action.BIND_GROUP, chat="group"),
     Command("unbind", Action.BIND_GROUP, chat="group", changes=True, reset=True),
     Command("members", Action.MANAGE_MEMBERS),
+    Command("samples", Action.LOG_SAMPLES),
+    Command("delivery", Action.CHECK_DELIVERIES),
     Command("epidemic", Action.SET_EPIDEMIC_MODE),
     Command("epidemic", Action.SET_EPIDEMIC_MODE, args="on", changes=True),
     Command("checkin", Action.MORNING_CHECK_OWN_CLASS, refusals=CHECKIN_REFUSALS),
@@ -112,6 +114,12 @@ COMMANDS: list[Command] = [
 ]
 
 BUTTONS: list[Button] = [
+    Button("smp:v1:m:{site}:{day}:lunch", Action.LOG_SAMPLES),
+    Button("smp:v1:c:{samples}", Action.CHECK_SAMPLES, changes=True, reset=True),
+    Button("smp:v1:d:{samples}", Action.LOG_SAMPLES, changes=True, reset=True),
+    Button("smp:v1:h:{samples}", Action.HOLD_SAMPLES),
+    Button("smp:v1:r:{held_samples}", Action.RELEASE_SAMPLES, changes=True, reset=True),
+    Button("smp:v1:w:{disposed_samples}", Action.CHECK_SAMPLES, changes=True, reset=True),
     Button("ck:v1:m:{klass}", Action.MORNING_CHECK_OWN_CLASS, refusals=CHECKIN_REFUSALS),
     Button(
         "ck:v1:start",
@@ -279,7 +287,21 @@ BUTTONS += [
 ]
 
 # Callback prefixes in use (the hostile test forges data with each, and with unknown ones).
-PREFIXES = ["lang", "inv", "bind", "dis", "mem", "cal", "rp", "ck", "sum", "exp", "epi"]
+PREFIXES = [
+    "lang",
+    "inv",
+    "bind",
+    "dis",
+    "mem",
+    "cal",
+    "rp",
+    "ck",
+    "sum",
+    "exp",
+    "epi",
+    "smp",
+    "dlv",
+]
 # Plain texts that act as commands (the private menu's buttons), Chinese and English.
 MENU_TEXTS = [
     "🧴 消毒打卡",
@@ -300,6 +322,10 @@ MENU_TEXTS = [
     "📁 台账导出",
     "📊 Today",
     "📁 Ledgers",
+    "🥡 留样",
+    "📦 验收",
+    "🥡 Food samples",
+    "📦 Deliveries",
 ]
 # A refusal every entry may give instead of its own: the button no longer matches anything.
 EXPIRED_REFUSAL = EXPIRED

@@ -48,7 +48,7 @@ async def test_no_secret_is_refused_before_a_huge_body_is_sent(hook: str) -> Non
     # Headers promising 60 MB, then only a few bytes: the answer must not wait for the rest.
     writer.write(
         b"POST /hook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-        b"Content-Length: 60000000\r\n\r\n{\"update_id\":"
+        b'Content-Length: 60000000\r\n\r\n{"update_id":'
     )
     await writer.drain()
     status_line = await asyncio.wait_for(reader.readline(), 5)
@@ -67,7 +67,9 @@ async def test_no_secret_is_refused_before_a_huge_body_is_sent(hook: str) -> Non
         (b"{" + b" " * (MAX_BODY + 1) + b"}", 413),
     ],
 )
-async def test_what_is_not_an_update_is_refused_plainly(hook: str, body: bytes, status: int) -> None:
+async def test_what_is_not_an_update_is_refused_plainly(
+    hook: str, body: bytes, status: int
+) -> None:
     assert await _post(hook, body) == status
 
 

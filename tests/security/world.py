@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
@@ -16,6 +17,8 @@ from storage.disinfection import Entry, Method, load_room, local_today, record_d
 from storage.models import Area, Membership, Person, Site
 from storage.permissions import Role
 from storage.repairs import open_ticket
+from storage.samples import NewLog, create_log
+from storage.samples_models import SampleLog, SampleState
 from tests.disinfection.setup import HEALTH_TEACHER, STAFF_GROUP, make_kindergarten
 from tests.factories import class_named, make_invite, make_member, make_site
 from tests.support.telegram import Group, User
@@ -72,9 +75,32 @@ def build_world(db: Session, now: datetime) -> World:
         member=caregiver.id or 0,  # 小一班's caregiver's membership
     )
     world.ids["record"] = _running_uv(db, nap.id or 0, day, now)
+    world.ids.update(_samples(db, site, now))
     world.ids["ticket"] = _open_ticket(db, site.id, caregiver.person_id, now)
     world.ids.update(_calendar_ids(db, site, day))
     return world
+
+
+def _samples(db: Session, site: Site, now: datetime) -> dict[str, int]:
+    """Site A's samples taken by its health teacher: due for disposal, held, and disposed
+    (by the health teacher, so anyone else may witness)."""
+    taker = db.exec(select(Person).where(Person.telegram_user_id == HEALTH_TEACHER.id)).one()
+    assert taker.id is not None
+    ids = {}
+    for name, back in (("samples", 3), ("held_samples", 4), ("disposed_samples", 5)):
+        day = local_today(site, now) - timedelta(days=back)
+        entry = NewLog(site, day, "lunch", [("米饭", 150)], Decimal(4), None, taker.id)
+        created, _dishes = create_log(session=db, entry=entry, now=now - timedelta(days=back))
+        log = db.get(SampleLog, created.id)
+        assert log is not None and log.id is not None
+        if name == "held_samples":
+            log.state, log.hold_reason = SampleState.HELD, "疑似食源性疾病"
+        if name == "disposed_samples":
+            log.state, log.disposed_by_id, log.disposed_at = SampleState.DISPOSED, taker.id, now
+        db.add(log)
+        ids[name] = log.id
+    db.commit()
+    return ids
 
 
 def _open_ticket(db: Session, site_id: int, reporter_id: int, now: datetime) -> int:

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from telegram import Update
 
 from bot.context import HouqinApplication
+from jobs.dispatch import queue_of, run_planned
 from jobs.schedule import rebuild_jobs
 from tests.support.networking import Call, OfflineRequest
 
@@ -154,21 +155,26 @@ class Telegram:
         rebuild_jobs(self.app)
 
     async def run_job(self, name: str) -> list[Call]:
-        """Run a scheduled job now, as the scheduler would when its time comes."""
+        """Run a scheduled job or planned item now, as the scheduler would when its time
+        comes. Planned items carry their day ("disinfection-deadline:3:2026-11-23"); a name
+        without it means the earliest such item."""
         assert self.app.job_queue is not None
-        # Planned jobs carry their day ("disinfection-deadline:3:2026-11-23"); a name without
-        # it means the next such job.
-        jobs = [
-            job
-            for job in self.app.job_queue.jobs()
-            if job.name == name or _DAY.sub("", job.name or "") == name
-        ]
-        assert jobs, f"no job {name!r}: {[j.name for j in self.app.job_queue.jobs()]}"
-        jobs.sort(
-            key=lambda job: (job.name != name, job.next_t or datetime.max.replace(tzinfo=UTC))
-        )
         before = len(self.request.calls)
-        await jobs[0].run(self.app)
+
+        def matches(key: str) -> bool:
+            return key == name or _DAY.sub("", key) == name
+
+        jobs = [job for job in self.app.job_queue.jobs() if matches(job.name or "")]
+        items = sorted(
+            (item for item in queue_of(self.app).items.values() if matches(item.key)),
+            key=lambda item: (item.key != name, item.due_at),
+        )
+        if jobs:
+            await jobs[0].run(self.app)
+        else:
+            pending = [j.name for j in self.app.job_queue.jobs()] + list(queue_of(self.app).items)
+            assert items, f"no job {name!r}: {pending}"
+            await run_planned(self.app, items[0])
         if self.db is not None:
             self.db.commit()
         return self.request.calls[before:]
