@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from telegram import LinkPreviewOptions
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -20,7 +19,8 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-import jobs.disinfection  # noqa: F401  (registers its site scheduler)
+import jobs.disinfection
+import jobs.notices  # noqa: F401  (registers its site scheduler)
 from bot.callbacks import pattern
 from bot.commands import publish_commands
 from bot.config import Settings
@@ -28,9 +28,13 @@ from bot.context import BotContext, HouqinApplication
 from bot.errors import on_error, on_expired_button
 from bot.menu import menu_button
 from bot.persistence import SQLPersistence
-from handlers import account, groups, invites, onboarding
+from bot.ratelimit import TwoLaneRateLimiter
+from bot.views import notices as notice_views
+from handlers import account, groups, invites, notices
 from handlers.disinfection import conversation as disinfection
 from handlers.disinfection import epidemic
+from handlers.notices import acks as notice_acks
+from handlers.notices import parents as notice_parents
 from jobs.schedule import start_rescans
 from storage.db import make_engine
 
@@ -61,10 +65,9 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if settings.rate_limit if rate_limiter is None else rate_limiter:
-        # Queues sends to stay within 30/s overall (evenly: one every 1/30 s, no burst that
-        # could put 60 into one second) and 20/min per group; retries after a 429.
-        limiter = AIORateLimiter(overall_max_rate=1, overall_time_period=1 / 30, max_retries=3)
-        builder = builder.rate_limiter(limiter)
+        # Queues sends to stay within 30 in any second overall and 20/min per group; retries
+        # after a 429. Broadcasts (bulk lane) leave room so taps are answered first.
+        builder = builder.rate_limiter(TwoLaneRateLimiter(per_second=30, reserve=2))
     application: HouqinApplication = builder.build()
     register_handlers(application)
     return application
@@ -73,8 +76,9 @@ def build_application(
 def register_handlers(app: Application) -> None:
     # The conversation first: while it waits for typed input, that text is its answer.
     app.add_handler(disinfection.conversation())
-    # Commands next: "/cancel" and "/start" must win over any text handler.
-    app.add_handler(CommandHandler("start", onboarding.cmd_start, filters.ChatType.PRIVATE))
+    # Private /start (joining; a parent then types the child's name) and /notice's typed steps.
+    app.add_handler(notices.conversation())
+    # Commands next: "/cancel" must win over any text handler.
     app.add_handler(CommandHandler("help", account.cmd_help))
     app.add_handler(CommandHandler("me", account.cmd_me, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("lang", account.cmd_lang, filters.ChatType.PRIVATE))
@@ -86,6 +90,8 @@ def register_handlers(app: Application) -> None:
         CommandHandler("disinfect", disinfection.cmd_disinfect, filters.ChatType.PRIVATE)
     )
     app.add_handler(CommandHandler("epidemic", epidemic.cmd_epidemic))
+    app.add_handler(CommandHandler("notices", notice_acks.cmd_notices, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("stop", notice_parents.cmd_stop, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("cancel", disinfection.cmd_cancel))
 
     # Menu buttons are plain text in the user's language.
@@ -93,10 +99,14 @@ def register_handlers(app: Application) -> None:
     app.add_handler(MessageHandler(menu_button("invite"), invites.cmd_invite))
     app.add_handler(MessageHandler(menu_button("me"), account.cmd_me))
     app.add_handler(MessageHandler(menu_button("help"), account.cmd_help))
+    app.add_handler(MessageHandler(menu_button("subscription"), notice_parents.cmd_subscription))
 
     app.add_handler(CallbackQueryHandler(account.on_language_button, pattern=pattern("lang")))
     app.add_handler(CallbackQueryHandler(invites.on_invite_button, pattern=pattern(invites.PREFIX)))
     app.add_handler(CallbackQueryHandler(groups.on_bind_button, pattern=pattern(groups.PREFIX)))
+    app.add_handler(
+        CallbackQueryHandler(notice_acks.on_button, pattern=pattern(notice_views.PREFIX))
+    )
     # Last among buttons: anything no pattern above matched is an expired button.
     app.add_handler(CallbackQueryHandler(on_expired_button))
 

@@ -30,10 +30,20 @@ COMMANDS: list[Command] = [
     Command("epidemic", N_("Epidemic mode: on or off"), action=Action.SET_EPIDEMIC_MODE),
     Command("invite", N_("Invite staff or parents"), action=Action.INVITE_STAFF),
     Command("invites", N_("Open invitations; withdraw one"), action=Action.INVITE_STAFF),
+    Command("notice", N_("Send a notice to parents"), action=Action.SEND_CLASS_NOTICES),
+    Command("notices", N_("Notices sent: who has read them"), action=Action.SEND_CLASS_NOTICES),
+    Command("stop", N_("Stop receiving notices"), action=Action.RECEIVE_NOTICES),
     Command("bind", N_("Bind this group to the site"), private=False, group=True),
     Command("unbind", N_("Unbind this group"), private=False, group=True),
     Command("cancel", N_("Cancel the current step")),
 ]
+
+
+# Who may do something anywhere may also do it in their own class.
+_WIDER = {
+    Action.DISINFECT_OWN_CLASS: Action.DISINFECT_ANY_CLASS,
+    Action.SEND_CLASS_NOTICES: Action.SEND_NOTICES,
+}
 
 
 def commands_for(roles: list[RoleAtSite], *, private: bool) -> list[Command]:
@@ -45,10 +55,7 @@ def commands_for(roles: list[RoleAtSite], *, private: bool) -> list[Command]:
         if (
             command.action is None
             or can(role_names, command.action)
-            or (
-                command.action == Action.DISINFECT_OWN_CLASS
-                and can(role_names, Action.DISINFECT_ANY_CLASS)
-            )
+            or (command.action in _WIDER and can(role_names, _WIDER[command.action]))
         ):
             chosen.append(command)
     return chosen

@@ -36,6 +36,12 @@ MENU: list[MenuItem] = [
         _allowed(Action.DISINFECT_OWN_CLASS, Action.DISINFECT_ANY_CLASS),
     ),
     MenuItem("invite", N_("➕ Invite"), _allowed(Action.INVITE_STAFF)),
+    MenuItem(
+        "notice",
+        N_("📢 Notice to parents"),
+        _allowed(Action.SEND_NOTICES, Action.SEND_CLASS_NOTICES),
+    ),
+    MenuItem("subscription", N_("📬 My subscription"), _allowed(Action.RECEIVE_NOTICES)),
     MenuItem("me", N_("👤 Me"), _any_role),
     MenuItem("help", N_("❓ Help"), _any_role),
 ]

@@ -8,7 +8,7 @@ from bot.context import BotContext, sender_name
 from bot.i18n import N_
 from bot.labels import role_label
 from handlers.common import reply, reply_with_menu
-from storage.invites import InviteError, redeem_invite
+from storage.invites import InviteError, Joined, redeem_invite
 
 REFUSALS = {
     "unknown": N_("This invitation link is not valid. Please ask for a new one."),
@@ -18,15 +18,15 @@ REFUSALS = {
 }
 
 
-async def cmd_start(update: Update, context: BotContext) -> None:
-    """Join with an invitation code, or greet and explain."""
+async def cmd_start(update: Update, context: BotContext) -> Joined | None:
+    """Join with an invitation code (returns what was joined), or greet and explain."""
     _ = context._
     user = update.effective_user
     if user is None:
-        return
+        return None
     if not context.args:
         await _greet(update, context)
-        return
+        return None
     try:
         joined = redeem_invite(
             session=context.db,
@@ -36,7 +36,7 @@ async def cmd_start(update: Update, context: BotContext) -> None:
         )
     except InviteError as error:
         await reply(update, _(REFUSALS.get(error.code, REFUSALS["unknown"])))
-        return
+        return None
     context.forget_person()
     _ = context._
     role = role_label(_, joined.role, joined.school_class.name if joined.school_class else None)
@@ -47,6 +47,7 @@ async def cmd_start(update: Update, context: BotContext) -> None:
             site=joined.site.name, name=joined.person.display_name, role=role
         )
     await reply_with_menu(update, context, text + "\n" + _("Use the buttons below to begin."))
+    return joined
 
 
 async def _greet(update: Update, context: BotContext) -> None:

@@ -37,12 +37,16 @@ class Action(StrEnum):
     RECEIVE_HYGIENE_ESCALATION = "receive_hygiene_escalation"
     SET_EPIDEMIC_MODE = "set_epidemic_mode"
     RECEIVE_NOTICES = "receive_notices"
+    # 告家长书: the whole site (or any classes of it), or only one's own class.
+    SEND_NOTICES = "send_notices"
+    SEND_CLASS_NOTICES = "send_class_notices"
 
 
 _EVERY_STAFF = {Action.VIEW_STAFF_DATA}
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     # Escalations go to the health teacher and logistics head; the director gets the summary.
+    # Parents: they receive and acknowledge notices (RECEIVE_NOTICES) and nothing else.
     Role.DIRECTOR: frozenset(Action) - {Action.RECEIVE_NOTICES, Action.RECEIVE_HYGIENE_ESCALATION},
     Role.LOGISTICS_HEAD: frozenset(
         _EVERY_STAFF
@@ -53,6 +57,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.DISINFECT_ANY_CLASS,
             Action.RECEIVE_HYGIENE_ESCALATION,
             Action.SET_EPIDEMIC_MODE,
+            Action.SEND_NOTICES,
         }
     ),
     Role.HEALTH_TEACHER: frozenset(
@@ -65,7 +70,9 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     ),
     Role.LOGISTICS_LEAD: frozenset(_EVERY_STAFF),
     Role.CAREGIVER_LEAD: frozenset(_EVERY_STAFF | {Action.DISINFECT_ANY_CLASS}),
-    Role.CLASS_TEACHER: frozenset(_EVERY_STAFF | {Action.DISINFECT_OWN_CLASS}),
+    Role.CLASS_TEACHER: frozenset(
+        _EVERY_STAFF | {Action.DISINFECT_OWN_CLASS, Action.SEND_CLASS_NOTICES}
+    ),
     Role.CAREGIVER: frozenset(_EVERY_STAFF | {Action.DISINFECT_OWN_CLASS}),
     Role.KITCHEN: frozenset(_EVERY_STAFF),
     Role.MAINTENANCE: frozenset(_EVERY_STAFF),

@@ -32,6 +32,8 @@ class SiteSettings(BaseModel):
     chlorine_max_mg_l: int = 2000
     sample_min_grams: int = 125
     sample_keep_hours: int = 48
+    # Parents who have not acknowledged a notice after this long get one reminder.
+    notice_reminder_hours: int = Field(default=24, ge=1, le=168)
 
     @property
     def rounds_today(self) -> int:
