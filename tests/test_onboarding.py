@@ -27,7 +27,7 @@ async def test_director_joins_by_deep_link_and_sees_a_chinese_menu(
 
     reply = calls[-1]
     assert "欢迎加入第一幼儿园" in reply.text and "园长" in reply.text
-    assert reply.keyboard() == ["🧴 消毒打卡", "➕ 邀请", "👤 我的", "❓ 帮助"]
+    assert reply.keyboard() == ["🧴 消毒打卡", "➕ 邀请", "📢 告家长书", "👤 我的", "❓ 帮助"]
     membership = db.exec(select(Membership)).one()
     assert (membership.role, membership.site_id) == (Role.DIRECTOR, site.id)
     assert db.exec(select(Invite)).one().uses == 1
