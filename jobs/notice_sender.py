@@ -18,7 +18,13 @@ from typing import Any
 
 from telegram import Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from tenacity import (
+    AsyncRetrying,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential,
+    wait_random,
+)
 
 from bot.context import HouqinApplication
 from bot.i18n import translator
@@ -48,7 +54,7 @@ class NoticeSender:
         self._slots = asyncio.Semaphore(IN_FLIGHT)
         self._tasks: set[asyncio.Task[None]] = set()
         self._site_names: dict[int, str] = {}
-        self._retry_wait = retry_wait
+        self.retry_wait = retry_wait
         self.task: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
@@ -143,7 +149,8 @@ class NoticeSender:
     async def _send_with_retries(self, chat_id: int, part: Part) -> Message:
         retrying = AsyncRetrying(
             retry=retry_if_exception(_passing),
-            wait=wait_exponential_jitter(initial=self._retry_wait, max=8 * self._retry_wait),
+            wait=wait_exponential(multiplier=self.retry_wait, max=8 * self.retry_wait)
+            + wait_random(0, self.retry_wait),
             stop=stop_after_attempt(3),
             reraise=True,
         )
