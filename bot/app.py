@@ -19,8 +19,9 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-import jobs.disinfection
-import jobs.notices  # noqa: F401  (registers its site scheduler)
+import jobs.disinfection  # registers its site scheduler
+import jobs.notices  # registers its site scheduler
+import jobs.repairs_deadlines  # noqa: F401  (registers its site scheduler)
 from bot.callbacks import pattern
 from bot.commands import publish_commands
 from bot.config import Settings
@@ -30,7 +31,7 @@ from bot.menu import menu_button
 from bot.persistence import SQLPersistence
 from bot.ratelimit import TwoLaneRateLimiter
 from bot.views import notices as notice_views
-from handlers import account, groups, invites, notices
+from handlers import account, groups, invites, members, notices
 from handlers.disinfection import conversation as disinfection
 from handlers.disinfection import epidemic
 from handlers.notices import acks as notice_acks
@@ -84,6 +85,7 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("lang", account.cmd_lang, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("invite", invites.cmd_invite, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("invites", invites.cmd_invites, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("members", members.cmd_members, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("bind", groups.cmd_bind))
     app.add_handler(CommandHandler("unbind", groups.cmd_unbind))
     app.add_handler(
@@ -97,6 +99,7 @@ def register_handlers(app: Application) -> None:
     # Menu buttons are plain text in the user's language.
     app.add_handler(MessageHandler(menu_button("disinfection"), disinfection.cmd_disinfect))
     app.add_handler(MessageHandler(menu_button("invite"), invites.cmd_invite))
+    app.add_handler(MessageHandler(menu_button("members"), members.cmd_members))
     app.add_handler(MessageHandler(menu_button("me"), account.cmd_me))
     app.add_handler(MessageHandler(menu_button("help"), account.cmd_help))
     app.add_handler(MessageHandler(menu_button("subscription"), notice_parents.cmd_subscription))
@@ -104,6 +107,9 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(account.on_language_button, pattern=pattern("lang")))
     app.add_handler(CallbackQueryHandler(invites.on_invite_button, pattern=pattern(invites.PREFIX)))
     app.add_handler(CallbackQueryHandler(groups.on_bind_button, pattern=pattern(groups.PREFIX)))
+    app.add_handler(
+        CallbackQueryHandler(members.on_members_button, pattern=pattern(members.PREFIX))
+    )
     app.add_handler(
         CallbackQueryHandler(notice_acks.on_button, pattern=pattern(notice_views.PREFIX))
     )

@@ -33,6 +33,7 @@ COMMANDS: list[Command] = [
     Command("notice", N_("Send a notice to parents"), action=Action.SEND_CLASS_NOTICES),
     Command("notices", N_("Notices sent: who has read them"), action=Action.SEND_CLASS_NOTICES),
     Command("stop", N_("Stop receiving notices"), action=Action.RECEIVE_NOTICES),
+    Command("members", N_("Members: change a role or class, remove"), action=Action.MANAGE_MEMBERS),
     Command("bind", N_("Bind this group to the site"), private=False, group=True),
     Command("unbind", N_("Unbind this group"), private=False, group=True),
     Command("cancel", N_("Cancel the current step")),

@@ -57,10 +57,10 @@ def normalize_language(code: str | None) -> str | None:
 
 
 def format_day(day: date, language: str) -> str:
-    """11月22日 (周日) in Chinese, Sun 22 Nov in English."""
+    """11月22日（周日） in Chinese (full-width brackets), Sun 22 Nov in English."""
     if language == "en":
         return format_date(day, "EEE d MMM", locale="en")
-    return format_date(day, "M月d日 (EEE)", locale="zh_CN")
+    return format_date(day, "M月d日（EEE）", locale="zh_CN")
 
 
 def format_clock(moment: datetime, zone: tzinfo) -> str:

@@ -36,6 +36,7 @@ MENU: list[MenuItem] = [
         _allowed(Action.DISINFECT_OWN_CLASS, Action.DISINFECT_ANY_CLASS),
     ),
     MenuItem("invite", N_("➕ Invite"), _allowed(Action.INVITE_STAFF)),
+    MenuItem("members", N_("👥 Members"), _allowed(Action.MANAGE_MEMBERS)),
     MenuItem(
         "notice",
         N_("📢 Notice to parents"),

@@ -5,10 +5,14 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext, sender_name
-from bot.i18n import N_
+from bot.i18n import N_, translator
 from bot.labels import role_label
+from bot.views.members import joined_notice
 from handlers.common import reply, reply_with_menu
+from jobs.outbox import send_once
 from storage.invites import InviteError, Joined, redeem_invite
+from storage.people import list_people_with_action
+from storage.permissions import Action
 
 REFUSALS = {
     "unknown": N_("This invitation link is not valid. Please ask for a new one."),
@@ -47,7 +51,35 @@ async def cmd_start(update: Update, context: BotContext) -> Joined | None:
             site=joined.site.name, name=joined.person.display_name, role=role
         )
     await reply_with_menu(update, context, text + "\n" + _("Use the buttons below to begin."))
+    if not joined.already_member:
+        await _announce(context, joined)
     return joined
+
+
+async def _announce(context: BotContext, joined: Joined) -> None:
+    """One line to the director and logistics head: who joined, as what."""
+    site = joined.site
+    assert site.id is not None
+    for manager in list_people_with_action(
+        session=context.db, site_id=site.id, action=Action.MANAGE_MEMBERS
+    ):
+        if manager.id == joined.person.id:
+            continue
+        language = manager.language or site.language
+        text = joined_notice(
+            translator(language),
+            joined.person.display_name,
+            site.name,
+            joined.role,
+            joined.school_class.name if joined.school_class else None,
+        )
+        await send_once(
+            context.app,
+            context.db,
+            key=f"member-joined:{joined.membership_id}:{manager.id}",
+            chat_id=manager.telegram_user_id,
+            text=text,
+        )
 
 
 async def _greet(update: Update, context: BotContext) -> None:

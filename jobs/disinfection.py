@@ -22,6 +22,7 @@ from bot.context import HouqinApplication
 from bot.i18n import format_clock, format_day, translator
 from bot.labels import area_label
 from bot.views import disinfection as views
+from bot.views.disinfection_board import board
 from jobs.outbox import Outcome, send_once
 from jobs.schedule import SITE_SCHEDULERS, replace_job, retry_later
 from storage.db import session_scope
@@ -137,9 +138,10 @@ async def refresh_board(app: HouqinApplication, site_id: int, day: date) -> None
             return
         now = app.clock()
         status = disinfection_status(session=session, site=site, day=day, now=now)
-        text, markup = views.board(translator(site.language), site.language, status)
+        text, markup = board(translator(site.language), site.language, status, now)
         # What the card shows: its text and which buttons it has (cheaper than serialising).
-        content = text + repr([b.callback_data for row in markup.inline_keyboard for b in row])
+        rows = markup.inline_keyboard if markup else ()
+        content = text + repr([b.callback_data for row in rows for b in row])
         for group in list_groups(session=session, site_id=site_id, purpose=GroupPurpose.STAFF):
             key = f"disinfection-board:{site_id}:{day.isoformat()}:{group.chat_id}"
             posted = get_outbound(session=session, key=key)

@@ -47,3 +47,31 @@ async def send_once(
         return Outcome.FAILED
     mark_sent(session=session, claim=claim, message_id=message.message_id)
     return Outcome.SENT
+
+
+async def send_photo_once(
+    app: Application[Any, Any, Any, Any, Any, Any],
+    session: Session,
+    *,
+    key: str,
+    chat_id: int,
+    photo: str,
+    caption: str,
+    **kwargs: Any,
+) -> Outcome:
+    """`send_once` for a photo with its caption (a ticket's evidence)."""
+    claim = claim_outbound(session=session, key=key, chat_id=chat_id)
+    if claim is None:
+        return Outcome.DONE_BEFORE
+    try:
+        message = await app.bot.send_photo(chat_id, photo, caption=caption, **kwargs)
+    except Forbidden as error:
+        log.warning("Cannot deliver %s to %s: %s", key, chat_id, error)
+        mark_sent(session=session, claim=claim, message_id=None)
+        return Outcome.DONE_BEFORE
+    except TelegramError as error:
+        log.warning("Sending %s to %s failed, will retry: %s", key, chat_id, error)
+        release_claim(session=session, claim=claim)
+        return Outcome.FAILED
+    mark_sent(session=session, claim=claim, message_id=message.message_id)
+    return Outcome.SENT

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sandbox.errors import too_many_requests
+from sandbox.faults import FaultInjector
 from sandbox.limits import FloodLimiter
 from sandbox.params import Params
 from sandbox.state import Chat, World
@@ -31,6 +32,7 @@ class Backend:
     limiter: FloodLimiter
     webhook: WebhookSender
     calls: list[ApiCall] = field(default_factory=list)
+    faults: FaultInjector = field(default_factory=FaultInjector)
 
     def check_limit(self, method: str, chat: Chat) -> None:
         wait = self.limiter.acquire(method, chat.id, is_group=chat.is_group)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import logging
@@ -17,7 +18,14 @@ from sandbox import (
     methods_updates,
 )
 from sandbox.backend import ApiCall, Backend, Method
-from sandbox.errors import ApiError, bad_request, method_not_found, unauthorized
+from sandbox.errors import (
+    ApiError,
+    bad_request,
+    method_not_found,
+    too_many_requests,
+    unauthorized,
+)
+from sandbox.faults import Fault
 from sandbox.params import read_params
 
 log = logging.getLogger(__name__)
@@ -58,6 +66,18 @@ class BotApiRoutes:
             params = await read_params(request)
         except ValueError:
             return self._error(method, {}, bad_request("can't parse request body"))
+        faults = self.backend.faults
+        await faults.delay(method)
+        fault = faults.decide(method)
+        if fault is Fault.TOO_MANY:
+            return self._error(
+                method, params.values, too_many_requests(faults.settings.retry_after)
+            )
+        if fault is Fault.SERVER_ERROR:
+            return self._error(method, params.values, ApiError(500, "Internal Server Error"))
+        if fault is Fault.HANG:
+            await asyncio.sleep(faults.settings.hang_seconds)
+            return self._error(method, params.values, ApiError(504, "Gateway Timeout"))
         try:
             result = await handler(self.backend, params)
         except ApiError as exc:
@@ -67,6 +87,9 @@ class BotApiRoutes:
             log.exception("sandbox %s crashed", method)
             return self._error(method, params.values, ApiError(500, "Internal Server Error"))
         self.backend.calls.append(ApiCall(method, dict(params.values)))
+        if fault is Fault.LATE:
+            # Done, but the answer arrives after the client stopped waiting for it.
+            await asyncio.sleep(faults.settings.late_seconds)
         return api_response({"ok": True, "result": result})
 
     def _error(self, method: str, values: dict[str, object], exc: ApiError) -> web.Response:

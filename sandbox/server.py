@@ -22,6 +22,7 @@ from aiohttp import web
 
 from sandbox.backend import Backend
 from sandbox.botapi import BotApiRoutes
+from sandbox.faults import FaultInjector
 from sandbox.limits import Clock, FloodLimiter, LimitPolicy
 from sandbox.state import User, World
 from sandbox.updates import UpdateQueue
@@ -67,8 +68,9 @@ class SandboxServer:
             clock=clock or time.monotonic, policy=policy or LimitPolicy(), enabled=limits_enabled
         )
         self.webhook = WebhookSender(self.updates, self.state.now)
-        self.api = Backend(self.state, self.updates, self.limits, self.webhook)
-        self.users = UserApi(self.state, self.updates)
+        self.faults = FaultInjector()
+        self.api = Backend(self.state, self.updates, self.limits, self.webhook, faults=self.faults)
+        self.users = UserApi(self.state, self.updates, self.faults)
         self._runner: web.AppRunner | None = None
 
     @property

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from sandbox.deeplink import parse_start_link
 from sandbox.delivery import deliver_message
 from sandbox.entities import detect_entities
+from sandbox.faults import FaultInjector, FaultSettings
 from sandbox.people import ChatRef, PeopleApi, SandboxError, UserRef
 from sandbox.serialize import message_json, user_json
 from sandbox.state import CallbackQuery, Chat, Message, User, World, chat_instance
@@ -34,9 +35,21 @@ __all__ = ["SandboxError", "UserApi"]
 
 
 class UserApi(PeopleApi):
-    def __init__(self, world: World, updates: UpdateQueue) -> None:
+    def __init__(
+        self, world: World, updates: UpdateQueue, faults: FaultInjector | None = None
+    ) -> None:
         super().__init__(world, updates)
         self.waiter = ChangeWaiter(world)
+        self.faults = faults or FaultInjector()
+
+    # --- Telegram having a bad day --------------------------------------------------------
+
+    def set_faults(self, **settings: Any) -> FaultSettings:
+        """Make the Bot API fail, e.g. `set_faults(error_500=0.3, seed=7)`; see sandbox.faults."""
+        return self.faults.configure(**settings)
+
+    def clear_faults(self) -> None:
+        self.faults.clear()
 
     # --- acting -------------------------------------------------------------------------
 

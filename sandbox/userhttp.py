@@ -53,6 +53,7 @@ class UserHttpRoutes:
             ("POST", "open_link", self.open_link),
             ("POST", "block", self.block),
             ("*", "limits", self.limits),
+            ("*", "faults", self.faults),
         ]
         for method, name, handler in routes:
             r.add_route(method, f"/sandbox/api/{name}", _guarded(handler))
@@ -179,6 +180,12 @@ class UserHttpRoutes:
             body = await request.json()
             self.limiter.enabled = bool(body["enabled"])
         return web.json_response({"ok": True, "enabled": self.limiter.enabled})
+
+    async def faults(self, request: web.Request) -> web.StreamResponse:
+        """GET: the fault settings and what was injected; POST: replace the settings."""
+        if request.method == "POST":
+            self.users.set_faults(**(await request.json()))
+        return web.json_response({"ok": True, **self.users.faults.report()})
 
     async def file(self, request: web.Request) -> web.StreamResponse:
         stored = self.users.world.files.get(request.match_info["file_id"])

@@ -35,6 +35,7 @@ class Joined:
     school_class: SchoolClass | None
     person: Person
     already_member: bool
+    membership_id: int | None = None  # the new membership (None when already a member)
 
 
 def create_invite(
@@ -125,10 +126,11 @@ def redeem_invite(
         )
         session.commit()
     assert person is not None
+    membership_id = None if already else membership.id
     site = session.get(Site, invite.site_id)
     assert site is not None
     school_class = session.get(SchoolClass, invite.class_id) if invite.class_id else None
-    return Joined(site, role, school_class, person, already_member=already)
+    return Joined(site, role, school_class, person, already, membership_id)
 
 
 def _consume_use(*, session: Session, invite: Invite) -> None:

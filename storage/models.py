@@ -91,6 +91,9 @@ class Membership(SQLModel, table=True):
     class_id: int | None = Field(default=None, foreign_key="school_class.id")
     active: bool = True
     created_at: datetime = _created()
+    # A removed membership is kept (inactive) for the audit trail, never deleted.
+    removed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    removed_by: int | None = None
 
 
 class Area(SQLModel, table=True):

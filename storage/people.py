@@ -86,6 +86,7 @@ def add_membership(
         membership = Membership(person_id=person.id, site_id=site_id, role=role, class_id=class_id)
         session.add(membership)
     membership.active = True
+    membership.removed_at = membership.removed_by = None  # the removal stays in the audit trail
     session.flush()
     return membership, True
 

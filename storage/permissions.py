@@ -40,14 +40,36 @@ class Action(StrEnum):
     # 告家长书: the whole site (or any classes of it), or only one's own class.
     SEND_NOTICES = "send_notices"
     SEND_CLASS_NOTICES = "send_class_notices"
+    MANAGE_MEMBERS = "manage_members"
+    REPORT_REPAIR = "report_repair"
+    ACCEPT_REPAIR = "accept_repair"
+    ASSIGN_REPAIR = "assign_repair"
+    VERIFY_HAZARD = "verify_hazard"
+    VIEW_ALL_TICKETS = "view_all_tickets"
+    RECEIVE_REPAIR_ESCALATION = "receive_repair_escalation"
 
 
-_EVERY_STAFF = {Action.VIEW_STAFF_DATA}
+_EVERY_STAFF = {Action.VIEW_STAFF_DATA, Action.REPORT_REPAIR}
+# Repairs: the logistics lead assigns and verifies, maintenance accepts and completes.
+_REPAIR_LEAD = {
+    Action.ASSIGN_REPAIR,
+    Action.VERIFY_HAZARD,
+    Action.VIEW_ALL_TICKETS,
+    Action.RECEIVE_REPAIR_ESCALATION,
+}
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
-    # Escalations go to the health teacher and logistics head; the director gets the summary.
     # Parents: they receive and acknowledge notices (RECEIVE_NOTICES) and nothing else.
-    Role.DIRECTOR: frozenset(Action) - {Action.RECEIVE_NOTICES, Action.RECEIVE_HYGIENE_ESCALATION},
+    # Escalations go to the health teacher and logistics head; the director gets the summary
+    # (and a repair still open a day after its first escalation). Fixing is maintenance's.
+    Role.DIRECTOR: frozenset(Action)
+    - {
+        Action.RECEIVE_NOTICES,
+        Action.RECEIVE_HYGIENE_ESCALATION,
+        Action.RECEIVE_REPAIR_ESCALATION,
+        Action.VERIFY_HAZARD,
+        Action.ACCEPT_REPAIR,
+    },
     Role.LOGISTICS_HEAD: frozenset(
         _EVERY_STAFF
         | {
@@ -58,6 +80,9 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.RECEIVE_HYGIENE_ESCALATION,
             Action.SET_EPIDEMIC_MODE,
             Action.SEND_NOTICES,
+            Action.MANAGE_MEMBERS,
+            Action.ASSIGN_REPAIR,
+            Action.VIEW_ALL_TICKETS,
         }
     ),
     Role.HEALTH_TEACHER: frozenset(
@@ -66,16 +91,18 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.DISINFECT_ANY_CLASS,
             Action.RECEIVE_HYGIENE_ESCALATION,
             Action.SET_EPIDEMIC_MODE,
+            Action.VERIFY_HAZARD,
+            Action.VIEW_ALL_TICKETS,
         }
     ),
-    Role.LOGISTICS_LEAD: frozenset(_EVERY_STAFF),
+    Role.LOGISTICS_LEAD: frozenset(_EVERY_STAFF | _REPAIR_LEAD),
     Role.CAREGIVER_LEAD: frozenset(_EVERY_STAFF | {Action.DISINFECT_ANY_CLASS}),
     Role.CLASS_TEACHER: frozenset(
         _EVERY_STAFF | {Action.DISINFECT_OWN_CLASS, Action.SEND_CLASS_NOTICES}
     ),
     Role.CAREGIVER: frozenset(_EVERY_STAFF | {Action.DISINFECT_OWN_CLASS}),
     Role.KITCHEN: frozenset(_EVERY_STAFF),
-    Role.MAINTENANCE: frozenset(_EVERY_STAFF),
+    Role.MAINTENANCE: frozenset(_EVERY_STAFF | {Action.ACCEPT_REPAIR, Action.VIEW_ALL_TICKETS}),
     Role.GUARD: frozenset(_EVERY_STAFF),
     Role.PARENT: frozenset({Action.RECEIVE_NOTICES}),
 }

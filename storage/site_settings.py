@@ -34,6 +34,13 @@ class SiteSettings(BaseModel):
     sample_keep_hours: int = 48
     # Parents who have not acknowledged a notice after this long get one reminder.
     notice_reminder_hours: int = Field(default=24, ge=1, le=168)
+    # Repairs: an urgent one is due in hours, a normal one in school days (Mon–Fri).
+    repair_urgent_hours: int = Field(default=4, ge=1, le=72)
+    repair_normal_school_days: int = Field(default=3, ge=1, le=30)
+    # Unanswered ✅/❌ after this long: the logistics lead verifies instead of the reporter.
+    repair_verify_hours: int = Field(default=24, ge=1, le=168)
+    # Still open this long after the first escalation: the director is told.
+    repair_director_hours: int = Field(default=24, ge=1, le=168)
 
     @property
     def rounds_today(self) -> int:

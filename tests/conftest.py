@@ -60,11 +60,12 @@ def db(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture
-def settings(engine: Engine) -> Settings:
+def settings(engine: Engine, tmp_path: Path) -> Settings:
     return Settings(
         TELEGRAM_BOT_TOKEN=TOKEN,
         DATABASE_URL=engine.url.render_as_string(hide_password=False),
         HOUQIN_RATE_LIMIT=False,
+        HOUQIN_DATA_DIR=tmp_path / "data",
         _env_file=None,
     )
 

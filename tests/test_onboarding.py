@@ -10,7 +10,7 @@ from storage.models import AuditEvent, Invite, Membership, Person
 from storage.permissions import Role
 from storage.types import utcnow
 from tests.factories import make_invite, make_member, make_site
-from tests.support.telegram import Telegram, User, texts
+from tests.support.telegram import Telegram, User, texts, to
 
 DIRECTOR = User(501, "王丽")
 CAREGIVER = User(502, "李芳")
@@ -27,7 +27,14 @@ async def test_director_joins_by_deep_link_and_sees_a_chinese_menu(
 
     reply = calls[-1]
     assert "欢迎加入第一幼儿园" in reply.text and "园长" in reply.text
-    assert reply.keyboard() == ["🧴 消毒打卡", "➕ 邀请", "📢 告家长书", "👤 我的", "❓ 帮助"]
+    assert reply.keyboard() == [
+        "🧴 消毒打卡",
+        "➕ 邀请",
+        "👥 成员",
+        "📢 告家长书",
+        "👤 我的",
+        "❓ 帮助",
+    ]
     membership = db.exec(select(Membership)).one()
     assert (membership.role, membership.site_id) == (Role.DIRECTOR, site.id)
     assert db.exec(select(Invite)).one().uses == 1
@@ -52,7 +59,8 @@ async def test_caregiver_invited_in_chat_joins_her_class(telegram: Telegram, db:
     assert qr.params["caption"] in link_message.text
     code = link_message.text.split("?start=")[1].split()[0]
 
-    joined = (await telegram.send(CAREGIVER, f"/start {code}"))[-1]
+    calls = await telegram.send(CAREGIVER, f"/start {code}")
+    joined = to(calls, CAREGIVER.id)[-1]
 
     assert "小二班 · 保育员" in joined.text
     assert joined.keyboard() == ["🧴 消毒打卡", "👤 我的", "❓ 帮助"]

@@ -42,5 +42,5 @@ def test_chinese_is_the_default_and_unknown_languages_fall_back_to_it() -> None:
 def test_dates_are_shown_the_way_users_write_them() -> None:
     from datetime import date
 
-    assert format_day(date(2026, 11, 22), "zh") == "11月22日 (周日)"
+    assert format_day(date(2026, 11, 22), "zh") == "11月22日（周日）"
     assert format_day(date(2026, 11, 22), "en") == "Sun 22 Nov"

@@ -11,7 +11,7 @@ from bot.callbacks import pack
 from bot.i18n import N_, Translate, format_clock, format_day
 from bot.labels import METHOD_LABELS, area_label
 from storage.disinfection import LATE_ENTRY_DAYS, DisinfectionError, DisinfectionRecord, Room
-from storage.disinfection_status import AreaStatus, DayStatus, RoundStatus, State
+from storage.disinfection_status import AreaStatus
 from storage.site_settings import SiteSettings
 
 PREFIX = "dis"
@@ -55,59 +55,11 @@ def _rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKe
     return [buttons[i : i + width] for i in range(0, len(buttons), width)]
 
 
-def round_text(_: Translate, rs: RoundStatus, zone: ZoneInfo) -> str:
-    record = rs.record
-    if rs.state == State.PENDING or record is None:
-        return "⬜"
-    if rs.state in {State.RUNNING, State.FORGOTTEN}:
-        assert record.started_at is not None
-        mark = "⏳" if rs.state == State.RUNNING else "⚠️"
-        text = (
-            _("UV since {time}") if rs.state == State.RUNNING else _("UV since {time}, not ended")
-        )
-        return f"{mark} {text.format(time=format_clock(record.started_at, zone))} {rs.operator}"
-    moment = record.ended_at or record.created_at
-    late = " " + _("(late entry)") if record.late else ""
-    return f"✅ {format_clock(moment, zone)} {rs.operator} · {method_text(_, record)}{late}"
-
-
 def method_text(_: Translate, record: DisinfectionRecord) -> str:
     label = _(METHOD_LABELS[record.method])
     if record.concentration_mg_l:
-        return f"{label} {record.concentration_mg_l}mg/L"
+        return f"{label} {record.concentration_mg_l} mg/L"
     return label
-
-
-def area_line(_: Translate, status: AreaStatus, zone: ZoneInfo) -> str:
-    name = area_label(_, "", status.area.kind, status.area.name)
-    marks = " ｜ ".join(round_text(_, r, zone) for r in status.rounds)
-    return f"  {name}：{marks}"
-
-
-def board(_: Translate, language: str, status: DayStatus) -> tuple[str, InlineKeyboardMarkup]:
-    """The day's card for the staff group, with a button for every room still to do."""
-    zone = ZoneInfo(status.site.timezone)
-    lines = [
-        _("🧴 Disinfection {day}").format(day=format_day(status.day, language)),
-        _("{site} · due {time} · {rounds} round(s) a day").format(
-            site=status.site.name, time=format_clock(status.deadline, zone), rounds=status.rounds
-        ),
-    ]
-    current_class = None
-    for area_status in status.areas:
-        if area_status.class_name != current_class:
-            current_class = area_status.class_name
-            lines.append(f"【{current_class}】")
-        lines.append(area_line(_, area_status, zone))
-    lines.append(_("Done {done}/{total}").format(done=status.done_count, total=len(status.areas)))
-    buttons = [
-        InlineKeyboardButton(
-            area_label(_, a.class_name, a.area.kind, a.area.name),
-            callback_data=pack(PREFIX, "b", day_code(status.day), a.area.id),
-        )
-        for a in status.pending
-    ]
-    return "\n".join(lines), InlineKeyboardMarkup(_rows(buttons, 2))
 
 
 def room_picker(
@@ -205,9 +157,10 @@ def recorded(
     )
     if record.started_at and record.ended_at:
         minutes = int((record.ended_at - record.started_at).total_seconds() // 60)
-        when = (
-            f"{format_clock(record.started_at, zone)}–{format_clock(record.ended_at, zone)} "
-            + _("({minutes} min)").format(minutes=minutes)
+        when = _("{start}–{end} ({minutes} min)").format(
+            start=format_clock(record.started_at, zone),
+            end=format_clock(record.ended_at, zone),
+            minutes=minutes,
         )
     else:
         when = format_clock(record.ended_at or record.created_at, zone)

@@ -268,6 +268,7 @@ _STEPS = {
     "e": uv.step_uv_end,
     "x": uv.step_uv_abort,
     "b": board.step_board,
+    "k": board.step_board_class,
 }
 _ROOM_STEPS = {
     "a": _step_area,

@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlmodel import Session
 
+from bot.views.text import plain
 from tests.disinfection.setup import (
     PARENT,
     board_messages,
@@ -27,7 +28,9 @@ async def test_caregiver_confirms_chlorine_and_the_board_shows_it(
     )
     await telegram.settle()
 
-    assert "✅ 已记录：小一班 活动室 · 含氯消毒液 500mg/L · 10:05 · 小一班保育员1" in calls[-1].text
+    assert (
+        "✅ 已记录：小一班 活动室 · 含氯消毒液 500 mg/L · 10:05 · 小一班保育员1" in calls[-1].text
+    )
     [record] = records(db)
     assert (record.method, record.concentration_mg_l, record.day, record.round) == (
         "chlorine",
@@ -37,12 +40,16 @@ async def test_caregiver_confirms_chlorine_and_the_board_shows_it(
     )
     assert record.late is False and record.ended_at is not None
     card = board_messages(telegram)[-1]
-    assert card.text.startswith("🧴 今日消毒 11月23日 (周一)")
-    assert (
-        "【小一班】\n  活动室：✅ 10:05 小一班保育员1 · 含氯消毒液 500mg/L\n  午睡室：⬜"
-        in card.text
-    )
-    assert "已完成 1/6" in card.text
+    assert card.text.splitlines() == [
+        "🧴 今日消毒 11月23日（周一）",
+        "已完成 1/6 · 第一幼儿园 · 16:30 截止",
+        "⬜ 待消毒：",
+        "小一班：午睡室 ⬜",
+        "小二班：活动室 ⬜ · 午睡室 ⬜",
+        "中一班：活动室 ⬜ · 午睡室 ⬜",
+        "✅ 已消毒：",
+        "小一班：活动室 ✅ 10:05 小一班保育员1",
+    ]
     assert "小一班 活动室" not in [label for label, _ in card.buttons()]
 
 
@@ -74,7 +81,7 @@ async def test_uv_session_records_the_real_start_stop_and_duration(
     telegram.set_local_time("2026-11-23 13:14")
     ended = (await telegram.press(caregiver, reminder, "结束"))[-1]
 
-    assert "12:10–13:14 （64 分钟）" in ended.text
+    assert "12:10–13:14（64 分钟）" in ended.text
     [record] = records(db)
     assert record.started_at is not None and record.ended_at is not None
     assert (record.ended_at - record.started_at).total_seconds() == 64 * 60
@@ -111,7 +118,7 @@ async def test_chlorine_concentration_is_validated_and_typed_input_works(
 
     assert too_strong.text.startswith("请输入 100–2000 mg/L 之间的浓度。")
     assert nonsense.text.startswith("请输入 100–2000 mg/L 之间的浓度。")
-    assert "含氯消毒液 250mg/L" in good.text
+    assert "含氯消毒液 250 mg/L" in good.text
     assert records(db)[0].concentration_mg_l == 250
 
 
@@ -171,7 +178,7 @@ async def test_a_board_tap_continues_in_private_chat(telegram: Telegram, db: Ses
     assert answers(tapped) == ["已私信您，请在私聊中继续。"]
     assert private.chat_id == caregiver.id and private.text == "小一班 午睡室：用什么方式消毒？"
     assert "✅ 已记录：小一班 午睡室 · 通风" in done[-1].text
-    assert "午睡室：✅" in board_messages(telegram)[-1].text
+    assert "小一班：午睡室 ✅ 08:00" in board_messages(telegram)[-1].text
 
 
 async def test_yesterdays_board_is_refused_with_a_pointer_to_late_entry(
@@ -206,7 +213,9 @@ async def test_after_the_deadline_a_confirmation_needs_a_reason_and_is_marked_la
     assert "已标为补录。原因：下午外出活动，回园后补做" in done.text
     [record] = records(db)
     assert record.late and record.late_reason == "下午外出活动，回园后补做"
-    assert "活动室：✅ 17:10 小一班保育员1 · 消毒柜 （补录）" in board_messages(telegram)[-1].text
+    card = board_messages(telegram)[-1].text
+    assert "小一班：活动室 ✅ 17:10 小一班保育员1（\u2060补\u2060录\u2060）" in card
+    assert "小一班：活动室 ✅ 17:10 小一班保育员1（补录）" in plain(card)
 
 
 async def test_late_entry_for_yesterday(telegram: Telegram, db: Session) -> None:
@@ -216,7 +225,7 @@ async def test_late_entry_for_yesterday(telegram: Telegram, db: Session) -> None
     picker = (await telegram.send(caregiver, "🧴 消毒打卡"))[-1]
 
     yesterday = (await telegram.press(caregiver, picker, "补录 11月22日"))[-1]
-    assert yesterday.text == "消毒了哪个场所？（11月22日 (周日)）"
+    assert yesterday.text == "11月22日（周日），消毒了哪个场所？"
     methods = (await telegram.press(caregiver, yesterday, "小一班 午睡室"))[-1]
     ask = (await telegram.press(caregiver, methods, "紫外线灯"))[-1]
     done = (await telegram.send(caregiver, "昨天忘记登记"))[-1]
@@ -274,7 +283,7 @@ async def test_epidemic_mode_asks_for_two_rounds_a_day(telegram: Telegram, db: S
     assert [r.round for r in records(db)] == [1, 2]
     assert "小一班 活动室" not in [label for label, _ in picker.buttons()]
     assert "每天 2 轮" in board_messages(telegram)[-1].text
-    assert "活动室：✅ 09:00" in board_messages(telegram)[-1].text
+    assert "小一班：活动室 ✅ 09:00 ✅ 14:00 小一班保育员1" in board_messages(telegram)[-1].text
 
 
 async def test_the_ledger_query_lists_records_between_dates(
@@ -320,5 +329,5 @@ async def test_late_entries_go_back_one_day_at_a_time_for_at_most_a_week(
         seen.append(label)
         screen = (await telegram.press(caregiver, screen, label))[-1]
 
-    assert seen[0] == "📅 补录 11月22日 (周日)" and seen[-1] == "📅 补录 11月16日 (周一)"
-    assert len(seen) == 7 and screen.text == "消毒了哪个场所？（11月16日 (周一)）"
+    assert seen[0] == "📅 补录 11月22日（周日）" and seen[-1] == "📅 补录 11月16日（周一）"
+    assert len(seen) == 7 and screen.text == "11月16日（周一），消毒了哪个场所？"

@@ -102,7 +102,7 @@ async def test_at_the_deadline_exactly_the_caregivers_with_rooms_to_do_are_remin
 
     assert set(escalated) == {HEALTH_TEACHER.id, LOGISTICS_HEAD.id}
     message = escalated[HEALTH_TEACHER.id]
-    assert "第一幼儿园：11月23日 (周一) 消毒仍未完成（截止 16:30）" in message
+    assert "第一幼儿园：11月23日（周一）消毒仍未完成（截止 16:30）" in message
     assert "• 小二班 午睡室" in message and "• 中一班 活动室" in message and "小一班" not in message
     assert again == {}
 
@@ -157,7 +157,7 @@ async def test_a_uv_lamp_never_switched_off_is_flagged_and_not_counted(
 
     assert nap_room.rounds[0].state == State.FORGOTTEN and not nap_room.done
     assert "小一班 午睡室 （紫外线已开始，未结束）" in reminded[caregiver.id]
-    assert "午睡室：⚠️ 紫外线 12:00 开始，未结束" in board_messages(telegram)[-1].text
+    assert "午睡室 ⚠️ 紫外线 12:00 开始，未结束" in board_messages(telegram)[-1].text
 
 
 async def test_the_board_is_posted_once_a_day_in_each_staff_group(
@@ -174,8 +174,8 @@ async def test_the_board_is_posted_once_a_day_in_each_staff_group(
 
     posts = [c for c in board_messages(telegram) if c.method == "sendMessage"]
     assert [p.text.splitlines()[0] for p in posts] == [
-        "🧴 今日消毒 11月23日 (周一)",
-        "🧴 今日消毒 11月24日 (周二)",
+        "🧴 今日消毒 11月23日（周一）",
+        "🧴 今日消毒 11月24日（周二）",
     ]
     assert {p.chat_id for p in posts} == {STAFF_GROUP.id}
     assert "已完成 0/6" in posts[0].text and len(posts[0].buttons()) == 6

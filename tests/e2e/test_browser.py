@@ -76,7 +76,8 @@ async def test_newcomer_joins_in_the_page_and_confirms_a_room_that_the_director_
             card = bot_messages.filter(has_text="🧴 今日消毒")
             await expect(card).to_have_count(1)
             await expect(card).to_contain_text("✅")
-            await expect(card).to_contain_text("张敏 · 消毒柜")
+            await expect(card).to_contain_text("中二班：活动室 ✅")
+            await expect(card).to_contain_text("张敏")
         finally:
             await browser.close()
 

@@ -19,6 +19,8 @@ BOT_USER = {
     "supports_inline_queries": False,
 }
 TOKEN = "7000000001:TEST-token-not-real"
+# What a downloaded photo contains: the JPEG start-of-image marker and a little data.
+FAKE_JPEG = b"\xff\xd8\xff\xe0" + b"offline-photo" + b"\xff\xd9"
 
 
 @dataclass
@@ -83,6 +85,9 @@ class OfflineRequest(BaseRequest):
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
+        if "/file/bot" in url:  # a download of a file that getFile gave the path of
+            self.calls.append(Call("download", {"url": url}, None))
+            return 200, FAKE_JPEG
         params = dict(request_data.parameters) if request_data else {}
         if api_method in self.failures:
             status, body = self.failures[api_method]
@@ -102,6 +107,14 @@ class OfflineRequest(BaseRequest):
             return self.message(params, self.next_message_id)
         if method in {"editMessageText", "editMessageReplyMarkup", "editMessageCaption"}:
             return self.message(params, int(params.get("message_id", 0)))
+        if method == "getFile":
+            file_id = str(params.get("file_id", ""))
+            return {
+                "file_id": file_id,
+                "file_unique_id": f"u-{file_id}"[:32],
+                "file_size": len(FAKE_JPEG),
+                "file_path": f"photos/{file_id}.jpg",
+            }
         if method == "getChatMember":
             return {"status": "administrator", "user": BOT_USER, "can_be_edited": False}
         return True

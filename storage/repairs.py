@@ -1,0 +1,234 @@
+"""Opening tickets: drafts from a group, reports from the menu, hazards from a self-check;
+numbers per site and year (#2026-0142) and due times from the urgency."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, col, select
+
+from storage.models import Site
+from storage.repairs_models import (
+    Category,
+    PhotoStage,
+    Status,
+    Ticket,
+    TicketEvent,
+    TicketKind,
+    TicketPhoto,
+    Urgency,
+)
+from storage.repairs_rules import (
+    MAX_DESCRIPTION,
+    MAX_PHOTOS,
+    Actor,
+    TicketError,
+    clean_text,
+    transition,
+)
+from storage.site_settings import get_site_settings
+
+# Opening -------------------------------------------------------------------------------
+
+
+def due_time(site: Site, urgency: str, now: datetime) -> datetime:
+    """Urgent: in hours; normal: the same local time some school days (Mon–Fri) later."""
+    settings = get_site_settings(site)
+    if urgency == Urgency.URGENT:
+        return now + timedelta(hours=settings.repair_urgent_hours)
+    local = now.astimezone(ZoneInfo(site.timezone))
+    days = settings.repair_normal_school_days
+    while days:
+        local += timedelta(days=1)
+        if local.weekday() < 5:
+            days -= 1
+    return local
+
+
+def _new_ticket(
+    *,
+    site_id: int,
+    reporter_id: int,
+    kind: TicketKind,
+    description: str,
+    location: str,
+    category: str,
+    urgency: str,
+    now: datetime,
+    **extra: Any,
+) -> Ticket:
+    if category not in set(Category):
+        raise TicketError("bad_category")
+    if urgency not in set(Urgency):
+        raise TicketError("bad_urgency")
+    return Ticket(
+        site_id=site_id,
+        reporter_id=reporter_id,
+        kind=kind,
+        description=clean_text(description, MAX_DESCRIPTION),
+        location=location.strip()[:100],
+        category=category,
+        urgency=urgency,
+        status=Status.DRAFT,
+        created_at=now,
+        updated_at=now,
+        **extra,
+    )
+
+
+def add_photos(
+    session: Session, ticket: Ticket, file_ids: Sequence[str], stage: PhotoStage, now: datetime
+) -> None:
+    for file_id in list(file_ids)[:MAX_PHOTOS]:
+        session.add(
+            TicketPhoto(
+                ticket_id=ticket.id or 0, stage=stage, file_id=file_id[:200], created_at=now
+            )
+        )
+
+
+def create_draft(
+    *,
+    session: Session,
+    site_id: int,
+    reporter_id: int,
+    description: str,
+    location: str,
+    category: str,
+    urgency: str = Urgency.NORMAL,
+    kind: TicketKind = TicketKind.REPAIR,
+    photo_file_ids: Sequence[str] = (),
+    source_chat_id: int | None = None,
+    zone_id: int | None = None,
+    now: datetime,
+) -> Ticket:
+    """A report waiting for its author's confirmation (not numbered, not due yet)."""
+    ticket = _new_ticket(
+        site_id=site_id,
+        reporter_id=reporter_id,
+        kind=kind,
+        description=description,
+        location=location,
+        category=category,
+        urgency=urgency,
+        now=now,
+        source_chat_id=source_chat_id,
+        zone_id=zone_id,
+    )
+    session.add(ticket)
+    session.flush()
+    add_photos(session, ticket, photo_file_ids, PhotoStage.BEFORE, now)
+    session.add(
+        TicketEvent(
+            ticket_id=ticket.id or 0,
+            at=now,
+            person_id=reporter_id,
+            action="draft",
+            to_status=Status.DRAFT,
+        )
+    )
+    session.commit()
+    return ticket
+
+
+def open_ticket(*, session: Session, now: datetime, **fields: Any) -> Ticket:
+    """Report and confirm in one go (the private menu, a zone self-check): a numbered ticket."""
+    ticket = create_draft(session=session, now=now, **fields)
+    actor = Actor(ticket.reporter_id, frozenset())
+    return confirm_draft(session=session, ticket=ticket, actor=actor, now=now)
+
+
+def report_hazard(
+    *,
+    session: Session,
+    site_id: int,
+    reporter_id: int,
+    description: str,
+    location: str,
+    zone_id: int | None,
+    photo_file_ids: Sequence[str],
+    now: datetime,
+) -> Ticket:
+    """A hazard found (e.g. in a zone self-check): kind hazard, status new, numbered and due."""
+    return open_ticket(
+        session=session,
+        now=now,
+        site_id=site_id,
+        reporter_id=reporter_id,
+        description=description,
+        location=location,
+        category=Category.OTHER,
+        kind=TicketKind.HAZARD,
+        zone_id=zone_id,
+        photo_file_ids=photo_file_ids,
+    )
+
+
+def _next_number(session: Session, site_id: int, year: int) -> int:
+    query = select(func.max(Ticket.number)).where(Ticket.site_id == site_id, Ticket.year == year)
+    return int(session.exec(query).one() or 0) + 1
+
+
+def confirm_draft(*, session: Session, ticket: Ticket, actor: Actor, now: datetime) -> Ticket:
+    """The author's tap: the draft gets its number (#2026-0142) and its due time."""
+    if actor.person_id != ticket.reporter_id:
+        raise TicketError("not_author")
+    site = session.get(Site, ticket.site_id)
+    assert site is not None
+    year = now.astimezone(ZoneInfo(site.timezone)).year
+    for _attempt in range(5):
+        number = _next_number(session, ticket.site_id, year)
+        try:
+            return transition(
+                session,
+                ticket,
+                "confirm",
+                actor.person_id,
+                now,
+                year=year,
+                number=number,
+                due_at=due_time(site, ticket.urgency, now),
+            )
+        except IntegrityError:
+            session.rollback()  # another ticket took this number meanwhile: take the next
+    raise TicketError("changed")
+
+
+def update_draft(
+    *, session: Session, ticket: Ticket, actor: Actor, now: datetime, **changes: str
+) -> Ticket:
+    """Correct the guessed location, category or urgency before confirming."""
+    if actor.person_id != ticket.reporter_id:
+        raise TicketError("not_author")
+    if ticket.status != Status.DRAFT:
+        raise TicketError("bad_transition", status=ticket.status)
+    allowed = {"location", "category", "urgency"}
+    if not changes.keys() <= allowed:
+        raise TicketError("bad_field")
+    if "category" in changes and changes["category"] not in set(Category):
+        raise TicketError("bad_category")
+    if "urgency" in changes and changes["urgency"] not in set(Urgency):
+        raise TicketError("bad_urgency")
+    for name, value in changes.items():
+        setattr(ticket, name, value[:100])
+    ticket.updated_at = now
+    session.add(ticket)
+    session.commit()
+    return ticket
+
+
+def mark_escalated(*, session: Session, ticket: Ticket, level: int) -> None:
+    """Remember how far an overdue ticket was escalated (the messages are keyed anyway)."""
+    session.connection().execute(
+        update(Ticket)
+        .where(col(Ticket.id) == ticket.id, col(Ticket.escalation_level) < level)
+        .values(escalation_level=level)
+    )
+    session.commit()
+    set_committed_value(ticket, "escalation_level", level)
