@@ -31,7 +31,7 @@ async def test_acknowledgements_are_counted_and_shown(telegram: Telegram, db: Se
 
     assert answers(tapped) == ["谢谢！幼儿园已收到您的阅读确认。"]
     edited = next(c for c in tapped if c.method == "editMessageText")
-    assert edited.text == message.text + "\n\n✅ 已阅 · 11月23日 (周一) 10:07"
+    assert edited.text == message.text + "\n\n✅ 已阅 · 11月23日（周一） 10:07"
     assert edited.buttons() == []
     acked = {r.chat_id: r.acknowledged_at for r in deliveries(db)}
     assert acked[liu.id] is not None and acked[zhao.id] is None

@@ -8,7 +8,7 @@ from storage.notice_models import NoticeSubscription, ParentChild
 from storage.permissions import Role
 from tests.factories import make_invite
 from tests.notices.setup import DIRECTOR, make_school, notices_to, send_notice
-from tests.support.telegram import Telegram, User, texts
+from tests.support.telegram import Telegram, User, texts, to
 
 NEW_PARENT = User(950, "周洁")
 
@@ -19,7 +19,7 @@ async def test_parent_joins_by_the_class_link_and_names_the_child(
     school = make_school(db)
     code = make_invite(db, school.site, Role.PARENT, "中一班").code
 
-    joined = await telegram.send(NEW_PARENT, f"/start {code}")
+    joined = to(await telegram.send(NEW_PARENT, f"/start {code}"), NEW_PARENT.id)
     assert "中一班 · 家长" in joined[-2].text
     assert joined[-2].keyboard() == ["📬 我的订阅", "👤 我的", "❓ 帮助"]
     assert joined[-1].text.startswith("请输入孩子的姓名（中一班）")
