@@ -20,10 +20,22 @@ from collections.abc import Callable, Coroutine, Iterator
 from contextvars import ContextVar
 from typing import Any
 
+from aiolimiter import AsyncLimiter
 from telegram._utils.types import JSONDict
 from telegram.ext import AIORateLimiter
 
 _BULK: ContextVar[bool] = ContextVar("bulk_lane", default=False)
+# The chat of the request being limited (set in process_request, read in _run_request).
+_CHAT: ContextVar[object] = ContextVar("limited_chat", default=None)
+
+
+def _private_chat_id(chat_id: object) -> int | None:
+    """The id of a private chat (positive), else None (groups, channels, @usernames)."""
+    try:
+        value = int(chat_id)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
+    return value if value > 0 else None
 
 
 @contextlib.contextmanager
@@ -82,12 +94,54 @@ class SharedWindow:
 
 
 class TwoLaneRateLimiter(AIORateLimiter):
-    """AIORateLimiter whose overall limit is a `SharedWindow` with an interactive lane first."""
+    """AIORateLimiter whose overall limit is a `SharedWindow` with an interactive lane first,
+    plus Telegram's one message a second in each private chat (short bursts tolerated)."""
 
-    def __init__(self, *, per_second: int = 30, reserve: int = 2, max_retries: int = 3) -> None:
+    def __init__(
+        self,
+        *,
+        per_second: int = 30,
+        reserve: int = 2,
+        private_burst: int = 4,
+        max_retries: int = 3,
+    ) -> None:
         # PTB's own overall limiter is off (0): the shared window replaces it.
         super().__init__(overall_max_rate=0, overall_time_period=0, max_retries=max_retries)
         self.window = SharedWindow(per_second, reserve)
+        self._private_burst = private_burst
+        self._private: dict[int, AsyncLimiter] = {}
+
+    def _private_limiter(self, chat_id: int) -> AsyncLimiter:
+        """A bucket of `private_burst` messages refilled at one a second, per private chat."""
+        if len(self._private) > 4096:
+            self._private = {
+                key: limiter
+                for key, limiter in self._private.items()
+                if not limiter.has_capacity(self._private_burst)
+            }
+        limiter = self._private.get(chat_id)
+        if limiter is None:
+            limiter = self._private[chat_id] = AsyncLimiter(
+                self._private_burst, self._private_burst
+            )
+        return limiter
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | JSONDict | list[JSONDict]:
+        token = _CHAT.set(data.get("chat_id"))
+        try:
+            return await super().process_request(
+                callback, args, kwargs, endpoint, data, rate_limit_args
+            )
+        finally:
+            _CHAT.reset(token)
 
     async def _run_request(
         self,
@@ -98,8 +152,22 @@ class TwoLaneRateLimiter(AIORateLimiter):
         args: Any,
         kwargs: dict[str, Any],
     ) -> bool | JSONDict | list[JSONDict]:
-        if chat and not allow_paid_broadcast:
-            # After any 429 pause, then a place in the window, then PTB's group limit and call.
-            await self._retry_after_event.wait()
-            await self.window.acquire(bulk=_BULK.get())
-        return await super()._run_request(chat, group, allow_paid_broadcast, callback, args, kwargs)
+        if not chat or allow_paid_broadcast:
+            return await super()._run_request(
+                chat, group, allow_paid_broadcast, callback, args, kwargs
+            )
+        chat_id = _private_chat_id(_CHAT.get())
+        limiter: AsyncLimiter | None = None
+        if group and self._group_max_rate:
+            limiter = self._get_group_limiter(group)
+        elif chat_id is not None:
+            limiter = self._private_limiter(chat_id)
+        async with limiter or contextlib.nullcontext():
+            while True:
+                await self._retry_after_event.wait()
+                await self.window.acquire(bulk=_BULK.get())
+                # A 429 pause that began while we waited makes our place stale: calls held
+                # back by it must not all go at once when it ends.
+                if self._retry_after_event.is_set():
+                    break
+            return await callback(*args, **kwargs)
