@@ -66,9 +66,10 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if settings.rate_limit if rate_limiter is None else rate_limiter:
-        # Queues sends to stay within 30 in any second overall and 20/min per group; retries
-        # after a 429. Broadcasts (bulk lane) leave room so taps are answered first.
-        builder = builder.rate_limiter(TwoLaneRateLimiter(per_second=30, reserve=2))
+        # Queues sends to stay within Telegram's 30 in any second overall (29: one place of
+        # slack for network jitter), 20/min per group and ~1/s per private chat; retries after
+        # a 429. Broadcasts (bulk lane) leave a place free so taps are answered first.
+        builder = builder.rate_limiter(TwoLaneRateLimiter())
     application: HouqinApplication = builder.build()
     register_handlers(application)
     return application

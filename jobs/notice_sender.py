@@ -35,7 +35,7 @@ from storage.db import session_scope
 from storage.sites import get_site
 
 log = logging.getLogger(__name__)
-IN_FLIGHT = 8
+IN_FLIGHT = 16
 BATCH = 64
 # With nothing due, look again this often (retries come due), or at once when woken.
 IDLE_SECONDS = 5.0

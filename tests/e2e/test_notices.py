@@ -15,6 +15,7 @@ from storage.people import add_membership, get_or_create_person
 from storage.permissions import Role
 from tests.e2e.conftest import LaunchBot
 from tests.e2e.kindergarten import DIRECTOR, WAIT, Kindergarten, text_of
+from tests.e2e.notice_flow import send_to_whole_site, tap
 
 PARENTS = 150  # about five seconds at Telegram's pace: time enough to stop the bot halfway
 TITLE = "📢 防溺水安全"
@@ -62,38 +63,6 @@ async def all_recorded_as_sent(kindergarten: Kindergarten) -> None:
         await asyncio.sleep(0.05)  # polling the database: it has no change events
 
 
-async def tap(kindergarten: Kindergarten, user: User, message: Message, data: str) -> None:
-    edits = message.edit_count
-    kindergarten.users.press_button(user, message, data=data)
-    await kindergarten.users.wait_until(
-        lambda: message.edit_count > edits, timeout=WAIT, what=f"the answer to {data}"
-    )
-
-
-async def send_to_whole_site(kindergarten: Kindergarten) -> None:
-    """The director: 📢 告家长书 → 防溺水安全 → 下一步 → 跳过 → 全园 → 预览 → 确认发送."""
-    users, director = kindergarten.users, kindergarten.person(DIRECTOR)
-    asked = users.send_text(director, "📢 告家长书")
-    screen = await users.wait_for_bot_message(director, after=asked, timeout=WAIT)
-    for data in ("tpl:drowning", "next", "skip", "all"):
-        await tap(kindergarten, director, screen, f"ntd:v1:{data}")
-    last = users.bot_messages(director)[-1].message_id
-    users.press_button(director, screen, data="ntd:v1:aud")
-    await users.wait_until(
-        lambda: any(
-            "确认发送" in str(b)
-            for m in users.bot_messages(director)[-1:]
-            for b in m.inline_buttons()
-        ),
-        timeout=WAIT,
-        what="the confirmation",
-    )
-    confirm = users.bot_messages(director)[-1]
-    assert confirm.message_id > last and "全园" in text_of(confirm)
-    await tap(kindergarten, director, confirm, "ntd:v1:send")
-    assert text_of(confirm).startswith("📤 正在发送「防溺水安全」")
-
-
 async def test_a_broadcast_stopped_halfway_resumes_and_nobody_gets_it_twice(
     kindergarten: Kindergarten, launch_bot: LaunchBot
 ) -> None:
@@ -102,7 +71,7 @@ async def test_a_broadcast_stopped_halfway_resumes_and_nobody_gets_it_twice(
     parents = [*add_parents(kindergarten, PARENTS), *demo_parents]
     bot = await launch_bot()
 
-    await send_to_whole_site(kindergarten)
+    await send_to_whole_site(users, kindergarten.person(DIRECTOR))
     await users.wait_until(
         lambda: sum(bool(notices_of(kindergarten, p)) for p in parents) >= 30,
         timeout=30,
@@ -129,7 +98,7 @@ async def test_a_broadcast_stopped_halfway_resumes_and_nobody_gets_it_twice(
     chen = kindergarten.person(CHEN_MING)
     [notice] = notices_of(kindergarten, chen)
     assert [b["text"] for b in notice.inline_buttons()] == ["✅ 已阅知晓"]
-    await tap(kindergarten, chen, notice, notice.inline_buttons()[0]["callback_data"])
+    await tap(users, chen, notice, notice.inline_buttons()[0]["callback_data"])
     assert "✅ 已阅 · " in text_of(notice) and notice.inline_buttons() == []
     with kindergarten.session() as session:
         acked = session.exec(select(NoticeDelivery).where(NoticeDelivery.chat_id == chen.id)).one()
