@@ -7,7 +7,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = ["benchmarks.disinfection_confirm", "benchmarks.sandbox_roundtrip"]
+BENCHMARKS = [
+    "benchmarks.disinfection_confirm",
+    "benchmarks.sandbox_roundtrip",
+    "benchmarks.broadcast",
+]
 
 
 def main() -> int:
