@@ -11,6 +11,7 @@ BENCHMARKS = [
     "benchmarks.disinfection_confirm",
     "benchmarks.sandbox_roundtrip",
     "benchmarks.broadcast",
+    "benchmarks.repairs",
 ]
 
 

@@ -17,25 +17,36 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
-import jobs.disinfection  # registers its site scheduler
-import jobs.notices  # registers its site scheduler
-import jobs.repairs_deadlines  # noqa: F401  (registers its site scheduler)
+import jobs.calendar
+import jobs.deliveries
+import jobs.disinfection
+import jobs.notices
+import jobs.repairs_deadlines
+import jobs.samples  # noqa: F401
 from bot.callbacks import pattern
 from bot.commands import publish_commands
 from bot.config import Settings
 from bot.context import BotContext, HouqinApplication
 from bot.errors import on_error, on_expired_button
+from bot.inbox import Inbox, InboxQueue, InboxRequest
 from bot.menu import menu_button
 from bot.persistence import SQLPersistence
 from bot.ratelimit import TwoLaneRateLimiter
 from bot.views import notices as notice_views
-from handlers import account, groups, invites, members, notices
+from handlers import account, deliveries, groups, invites, members, notices, onboarding
+from handlers.calendar import conversation as calendar
+from handlers.calendar import tasks as calendar_tasks
 from handlers.disinfection import conversation as disinfection
 from handlers.disinfection import epidemic
 from handlers.notices import acks as notice_acks
 from handlers.notices import parents as notice_parents
+from handlers.repairs import conversation as repairs
+from handlers.repairs import group as repairs_group
+from handlers.repairs import lists as repairs_lists
+from handlers.samples import conversation as samples
+from handlers.samples.entry import cmd_samples
 from jobs.schedule import start_rescans
 from storage.db import make_engine
 
@@ -52,10 +63,13 @@ def build_application(
 ) -> HouqinApplication:
     """Build the bot; tests pass an offline `request`, production uses PTB's HTTP client."""
     engine = engine or make_engine(settings.database_url)
+    inbox = Inbox(engine)
+    app_kwargs = {"settings": settings, "engine": engine, "inbox": inbox}
     builder: Any = (
         ApplicationBuilder()
-        .application_class(HouqinApplication, kwargs={"settings": settings, "engine": engine})
+        .application_class(HouqinApplication, kwargs=app_kwargs)
         .token(settings.token or PLACEHOLDER_TOKEN)
+        .update_queue(InboxQueue(inbox))
         .context_types(ContextTypes(context=BotContext))
         .persistence(SQLPersistence(engine))
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
@@ -63,8 +77,15 @@ def build_application(
     )
     if settings.api_base_url:
         builder = builder.base_url(settings.api_base_url).base_file_url(settings.api_base_file_url)
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+    # Long enough for Telegram's slow answers: an answer lost to a timeout is a message whose
+    # fate is unknown (see jobs.outbox). A stop never waits for them (see bot.runner).
+    timeout = settings.send_timeout
+    sends = HTTPXRequest(
+        connection_pool_size=64, connect_timeout=10, read_timeout=timeout, write_timeout=timeout
+    )
+    builder = builder.request(request or sends)
+    polling = request or HTTPXRequest(connection_pool_size=1, connect_timeout=10, read_timeout=10)
+    builder = builder.get_updates_request(InboxRequest(polling, inbox))
     if settings.rate_limit if rate_limiter is None else rate_limiter:
         # Queues sends to stay within Telegram's 30 in any second overall (29: one place of
         # slack for network jitter), 20/min per group and ~1/s per private chat; retries after
@@ -78,9 +99,18 @@ def build_application(
 def register_handlers(app: Application) -> None:
     # The conversation first: while it waits for typed input, that text is its answer.
     app.add_handler(disinfection.conversation())
-    # Private /start (joining; a parent then types the child's name) and /notice's typed steps.
+    # Private /start (joining; a parent then types the child's name) and /notice's typed
+    # steps; onboarding's /start below is then only reached in groups.
     app.add_handler(notices.conversation())
-    # Commands next: "/cancel" must win over any text handler.
+    # Repairs' conversation: its states take typed answers and photos before anything below.
+    app.add_handler(repairs.conversation())
+    app.add_handler(samples.conversation())
+    # Entered from its menu button too, so it stands before the plain menu handlers.
+    app.add_handler(deliveries.conversation())
+    # The calendar's conversation: its typed answers (notes, drill figures, a plan) and /plan.
+    app.add_handler(calendar.conversation())
+    # Commands next: "/cancel" and "/start" must win over any text handler.
+    app.add_handler(CommandHandler("start", onboarding.cmd_start, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("help", account.cmd_help))
     app.add_handler(CommandHandler("me", account.cmd_me, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("lang", account.cmd_lang, filters.ChatType.PRIVATE))
@@ -95,11 +125,17 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("epidemic", epidemic.cmd_epidemic))
     app.add_handler(CommandHandler("notices", notice_acks.cmd_notices, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("stop", notice_parents.cmd_stop, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("tickets", repairs_lists.cmd_tickets, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("ticket", repairs_lists.cmd_ticket, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("samples", cmd_samples, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("tasks", calendar_tasks.cmd_tasks, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("cancel", disinfection.cmd_cancel))
 
     # Menu buttons are plain text in the user's language.
     app.add_handler(MessageHandler(menu_button("disinfection"), disinfection.cmd_disinfect))
+    app.add_handler(MessageHandler(menu_button("samples"), cmd_samples))
     app.add_handler(MessageHandler(menu_button("invite"), invites.cmd_invite))
+    app.add_handler(MessageHandler(menu_button("calendar"), calendar_tasks.cmd_tasks))
     app.add_handler(MessageHandler(menu_button("members"), members.cmd_members))
     app.add_handler(MessageHandler(menu_button("me"), account.cmd_me))
     app.add_handler(MessageHandler(menu_button("help"), account.cmd_help))
@@ -118,6 +154,8 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(on_expired_button))
 
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, groups.on_group_migrated))
+    # Only messages starting with 报修 / #报修 / repair; other group chat is never answered.
+    app.add_handler(MessageHandler(repairs.group_report_filter(), repairs_group.on_group_report))
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.PHOTO, disinfection.on_photo))
     app.add_error_handler(on_error)
 

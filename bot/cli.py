@@ -13,6 +13,8 @@ from pydantic import ValidationError
 from telegram import Bot
 from telegram.error import TelegramError
 
+from bot.cli_jobs import add_jobs_commands
+from bot.cli_plan import add_plan_commands
 from bot.config import Settings, load_settings
 from storage.db import make_engine, session_scope
 from storage.invites import create_invite
@@ -82,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--site", type=int, required=True)
     add.add_argument("names", nargs="+")
     add.set_defaults(func=cmd_class_add)
+
+    add_jobs_commands(commands)
+    add_plan_commands(commands)
 
     run = commands.add_parser(
         "run", help="run the bot (long polling, or --webhook); no token: sandbox"

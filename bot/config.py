@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     rate_limit: bool = Field(default=True, alias="HOUQIN_RATE_LIMIT")
     # A group may get 20 messages a minute: one edit of a live card every 3 s keeps us inside.
     card_edit_interval: float = Field(default=3.0, ge=0, alias="HOUQIN_CARD_EDIT_INTERVAL")
+    # How long to wait for Telegram's answer to a send; a later answer is lost (jobs.outbox).
+    send_timeout: float = Field(default=30.0, gt=0, le=300, alias="HOUQIN_SEND_TIMEOUT")
     # Files the bot keeps (repair photos as evidence that outlives Telegram).
     data_dir: Path = Field(default=Path("data"), alias="HOUQIN_DATA_DIR")
 

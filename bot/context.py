@@ -15,6 +15,17 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.cards import CardEditor
 from bot.config import Settings
 from bot.i18n import Translate, translator
+from bot.inbox import Inbox
+from bot.persistence import SQLPersistence, persistence_session
+from bot.processing import (
+    AlreadyDone,
+    Processor,
+    UpdateRun,
+    close_quietly,
+    current_run,
+    is_outage,
+    mark_done_on_commit,
+)
 from storage.people import RoleAtSite, Sender, load_identity
 from storage.types import utcnow
 
@@ -24,7 +35,9 @@ _update_session: ContextVar[Session | None] = ContextVar("update_session", defau
 class HouqinApplication(Application[Any, Any, Any, Any, Any, Any]):
     """PTB's Application plus the settings and database engine of this deployment."""
 
-    def __init__(self, *, settings: Settings, engine: Engine, **kwargs: Any) -> None:
+    def __init__(
+        self, *, settings: Settings, engine: Engine, inbox: Inbox | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.settings = settings
         self.engine = engine
@@ -33,11 +46,31 @@ class HouqinApplication(Application[Any, Any, Any, Any, Any, Any]):
         self.card_editor = CardEditor(settings.card_edit_interval)
         # site id → fingerprint of what its jobs were built from (see jobs.schedule).
         self.scheduled_sites: dict[int, str] = {}
+        # site id → keys of the planned items scheduled for it (see jobs.plan).
+        self.planned_jobs: dict[int, set[str]] = {}
+
+        self.inbox = inbox or Inbox(engine)
+        self.processor = Processor(self)
 
     def open_session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
 
     async def process_update(self, update: object) -> None:
+        """Through the inbox: skipped if done before, marked done with its effects, never raises."""
+        if not isinstance(update, Update):
+            await self._process(update)
+            return
+        if self.processor.should_skip(update):
+            return
+        run = UpdateRun(update)
+        token = current_run.set(run)
+        try:
+            await self._process(update)
+            await self.processor.finish(run)
+        finally:
+            current_run.reset(token)
+
+    async def _process(self, update: object) -> None:
         # Handlers share one lazily opened session per update; it is always closed here.
         token = _update_session.set(None)
         try:
@@ -45,8 +78,34 @@ class HouqinApplication(Application[Any, Any, Any, Any, Any, Any]):
         finally:
             session = _update_session.get()
             if session is not None:
-                session.close()
+                close_quietly(session)
             _update_session.reset(token)
+
+    async def process_error(
+        self, update: object | None, error: Exception, job: Any = None, coroutine: Any = None
+    ) -> bool:
+        run = current_run.get()
+        if run is not None and update is run.update:
+            if isinstance(error, AlreadyDone):
+                return True  # its changes were rolled back; the other process answered
+            if is_outage(error) and self.processor.may_retry(run):
+                run.outage = error  # tried again shortly; the user is not told of it
+                return True
+        return await super().process_error(update, error, job, coroutine)
+
+    def write_persistence(self, session: Session) -> None:
+        """Write changed conversation state into `session`'s transaction (not committed)."""
+        if not isinstance(self.persistence, SQLPersistence):
+            return
+        token = persistence_session.set(session)
+        try:
+            self.persistence.write_changes(self)
+        finally:
+            persistence_session.reset(token)
+
+    def persistence_forget(self) -> None:
+        if isinstance(self.persistence, SQLPersistence):
+            self.persistence.forget()
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -73,6 +132,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         session = _update_session.get()
         if session is None:
             session = self.app.open_session()
+            mark_done_on_commit(session)
             _update_session.set(session)
         return session
 

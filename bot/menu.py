@@ -35,6 +35,11 @@ MENU: list[MenuItem] = [
         N_("🧴 Disinfection"),
         _allowed(Action.DISINFECT_OWN_CLASS, Action.DISINFECT_ANY_CLASS),
     ),
+    MenuItem("repair", N_("🔧 Repair"), _allowed(Action.REPORT_REPAIR)),
+    MenuItem("hazard", N_("⚠️ Hazard"), _allowed(Action.REPORT_REPAIR)),
+    MenuItem("samples", N_("🥡 Food samples"), _allowed(Action.LOG_SAMPLES)),
+    MenuItem("deliveries", N_("📦 Deliveries"), _allowed(Action.CHECK_DELIVERIES)),
+    MenuItem("calendar", N_("📅 Work calendar"), _allowed(Action.VIEW_TASKS)),
     MenuItem("invite", N_("➕ Invite"), _allowed(Action.INVITE_STAFF)),
     MenuItem("members", N_("👥 Members"), _allowed(Action.MANAGE_MEMBERS)),
     MenuItem(

@@ -1,25 +1,34 @@
 """PTB persistence in our own database: conversation states and per-user scratch data.
 
-Only small JSON values live here (ids, chosen options), never ORM objects.
+Only small JSON values live here (ids, chosen options), never ORM objects. After each
+update the application writes what the update changed in the transaction that marks it
+done (`persistence_session`), so a restart resumes exactly where the update left off;
+PTB's own periodic flush is only a fallback.
 """
 
 from __future__ import annotations
 
 import json
+from contextvars import ContextVar
+from copy import deepcopy
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
-from telegram.ext import BasePersistence, PersistenceInput
+from telegram.ext import Application, BasePersistence, PersistenceInput
+from telegram.ext._handlers.conversationhandler import PendingState
+from telegram.ext._utils.trackingdict import TrackingDict
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from storage.models import ConversationState
 
 USER, CONVERSATION = "user", "conversation"
+# Set while an update is finished: writes go into its transaction, committed by the caller.
+persistence_session: ContextVar[Session | None] = ContextVar("persistence_session", default=None)
 
 
 class SQLPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
-    def __init__(self, engine: Engine, update_interval: float = 5) -> None:
+    def __init__(self, engine: Engine, update_interval: float = 60) -> None:
         super().__init__(
             store_data=PersistenceInput(
                 bot_data=False, chat_data=False, user_data=True, callback_data=False
@@ -44,23 +53,56 @@ class SQLPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, A
         where = (kind, name, key)
         if self._stored.get(where) == value:  # unchanged, or empty and never stored
             return
-        self._stored[where] = value
+        # A copy: a dict handed over live and later changed in place must still compare as
+        # a change.
+        self._stored[where] = deepcopy(value)
+        shared = persistence_session.get()
+        if shared is not None:
+            self._write(shared, kind, name, key, value)
+            return
         with Session(self.engine) as session:
-            row = session.exec(
-                select(ConversationState).where(
-                    ConversationState.kind == kind,
-                    ConversationState.name == name,
-                    ConversationState.key == key,
-                )
-            ).first()
-            if value is None:
-                if row is not None:
-                    session.delete(row)
-            else:
-                row = row or ConversationState(kind=kind, name=name, key=key)
-                row.data = value
-                session.add(row)
+            self._write(session, kind, name, key, value)
             session.commit()
+
+    def write_changes(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        """What `Application.update_persistence` writes, without yielding to the event loop,
+        so it fits in the update's own finishing transaction (PTB 22's bookkeeping)."""
+        changed = app._user_ids_to_be_updated_in_persistence
+        dropped = app._user_ids_to_be_deleted_in_persistence
+        app._user_ids_to_be_updated_in_persistence = set()
+        app._user_ids_to_be_deleted_in_persistence = set()
+        for user_id in changed - dropped:
+            self._put(USER, str(user_id), deepcopy(app.user_data[user_id]))
+        for user_id in dropped:
+            self._put(USER, str(user_id), None)
+        for name, states in app._conversation_handler_conversations.items():
+            for key, state in states.pop_accessed_write_items():
+                if isinstance(state, PendingState):  # a non-blocking handler still running
+                    states.mark_as_accessed(key)
+                    state = state.resolve() if state.done() else state.old_state
+                new_state = None if state is TrackingDict.DELETED else state
+                self._put(CONVERSATION, json.dumps(list(key)), new_state, name=name)
+
+    def forget(self) -> None:
+        """After a failed write: assume nothing is stored, so the next flush writes it all."""
+        self._stored.clear()
+
+    @staticmethod
+    def _write(session: Session, kind: str, name: str, key: str, value: Any) -> None:
+        row = session.exec(
+            select(ConversationState).where(
+                ConversationState.kind == kind,
+                ConversationState.name == name,
+                ConversationState.key == key,
+            )
+        ).first()
+        if value is None:
+            if row is not None:
+                session.delete(row)
+        else:
+            row = row or ConversationState(kind=kind, name=name, key=key)
+            row.data = value
+            session.add(row)
 
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
         return {int(row.key): dict(row.data) for row in self._rows(USER)}

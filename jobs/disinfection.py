@@ -8,11 +8,12 @@ nothing and sends nothing twice.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackContext
@@ -23,8 +24,9 @@ from bot.i18n import format_clock, format_day, translator
 from bot.labels import area_label
 from bot.views import disinfection as views
 from bot.views.disinfection_board import board
-from jobs.outbox import Outcome, send_once
-from jobs.schedule import SITE_SCHEDULERS, replace_job, retry_later
+from jobs.outbox import Kind, Outcome, send_once
+from jobs.plan import PLANNERS, Planned, daily, planned_data, replan_site
+from jobs.schedule import retry_later
 from storage.db import session_scope
 from storage.disinfection import DisinfectionRecord, get_record, local_today
 from storage.disinfection_status import (
@@ -55,57 +57,86 @@ def _app(context: CallbackContext[Any, Any, Any, Any]) -> HouqinApplication:
 
 
 def _job_id(context: CallbackContext[Any, Any, Any, Any]) -> int:
-    """The id (site or record) a job was scheduled for."""
-    assert context.job is not None and isinstance(context.job.data, int)
-    return context.job.data
+    """The id (site or record) a job was planned for."""
+    data = planned_data(context)
+    assert isinstance(data, int)
+    return data
 
 
-def schedule_disinfection(app: HouqinApplication, site: Site) -> None:
-    """(Re)schedule one site's daily jobs and its running UV sessions' reminders."""
-    settings = get_site_settings(site)
-    zone = ZoneInfo(site.timezone)
-    escalation = (
-        datetime.combine(date(2000, 1, 1), settings.disinfection_deadline)
-        + timedelta(minutes=settings.disinfection_escalation_minutes)
-    ).time()
-    now = app.clock()
-    daily: list[tuple[str, time, Job, timedelta]] = [
-        (
-            "disinfection-board",
-            settings.board_post_time,
-            send_disinfection_board,
-            timedelta(hours=24),
-        ),
-        (
-            "disinfection-deadline",
-            settings.disinfection_deadline,
-            send_disinfection_reminders,
-            CATCH_UP,
-        ),
-        ("disinfection-escalation", escalation, send_disinfection_escalation, CATCH_UP),
-    ]
-    for prefix, at, callback, window in daily:
-        name = f"{prefix}:{site.id}"
-        replace_job(
-            app,
-            name,
-            method="run_daily",
-            callback=callback,
-            time=at.replace(tzinfo=zone),
-            data=site.id,
+def plan_disinfection(session: Session, sites: list[Site], now: datetime) -> Iterator[Planned]:
+    """Each site's board, deadline reminders and escalation, and running UV lamps' reminders."""
+    for site in sites:
+        settings = get_site_settings(site)
+        escalation = (
+            datetime.combine(date(2000, 1, 1), settings.disinfection_deadline)
+            + timedelta(minutes=settings.disinfection_escalation_minutes)
+        ).time()
+        daily_items = [
+            (
+                "disinfection-board",
+                "board",
+                settings.board_post_time,
+                send_disinfection_board,
+                "staff groups",
+                "today's disinfection card",
+            ),
+            (
+                "disinfection-deadline",
+                "reminder",
+                settings.disinfection_deadline,
+                send_disinfection_reminders,
+                "caregivers of rooms still to do",
+                "disinfection deadline",
+            ),
+            (
+                "disinfection-escalation",
+                "escalation",
+                escalation,
+                send_disinfection_escalation,
+                "health teacher, logistics head",
+                "disinfection still missing after the deadline",
+            ),
+        ]
+        for prefix, kind, at, callback, audience, why in daily_items:
+            for day, moment in daily(site, now, at):
+                # The board is still worth posting until the day ends; reminders for 2 hours.
+                end_of_day = datetime.combine(day + timedelta(days=1), time(0), moment.tzinfo)
+                window = end_of_day - moment if kind == "board" else CATCH_UP
+                yield Planned(
+                    f"{prefix}:{site.id}:{day}",
+                    kind,
+                    site.id or 0,
+                    moment,
+                    callback,
+                    site.id,
+                    audience,
+                    f"{why} {at:%H:%M}",
+                    window,
+                )
+    yield from _plan_uv(session, sites)
+
+
+def _plan_uv(session: Session, sites: list[Site]) -> Iterator[Planned]:
+    by_id = {site.id: site for site in sites}
+    for record in running_uv_sessions(session=session):
+        site = by_id.get(record.site_id)
+        if site is None or record.started_at is None:
+            continue
+        minutes = get_site_settings(site).uv_minutes
+        yield Planned(
+            f"disinfection-uv:{record.id}",
+            "follow-up",
+            record.site_id,
+            record.started_at + timedelta(minutes=minutes),
+            send_uv_reminder,
+            record.id,
+            "the UV lamp's operator",
+            f"switch the UV lamp off after {minutes} min",
+            None,
         )
-        moment = datetime.combine(local_today(site, now), at, zone)
-        if moment <= now < moment + window:
-            replace_job(
-                app, f"{name}:catch-up", method="run_once", callback=callback, when=0, data=site.id
-            )
-    with session_scope(app.engine) as session:
-        for record in running_uv_sessions(session=session):
-            if record.site_id == site.id:
-                schedule_uv_reminder(app, record, settings.uv_minutes)
 
 
-SITE_SCHEDULERS.append(schedule_disinfection)
+PLANNERS.append(plan_disinfection)
 
 
 # The board ------------------------------------------------------------------------------
@@ -146,9 +177,16 @@ async def refresh_board(app: HouqinApplication, site_id: int, day: date) -> None
             key = f"disinfection-board:{site_id}:{day.isoformat()}:{group.chat_id}"
             posted = get_outbound(session=session, key=key)
             if posted is None or posted.message_id is None:
-                if day == local_today(site, now) and posted is None:
+                # Not posted yet, or its claim was left by a crash: send_once decides.
+                if day == local_today(site, now):
                     await send_once(
-                        app, session, key=key, chat_id=group.chat_id, text=text, reply_markup=markup
+                        app,
+                        session,
+                        key=key,
+                        chat_id=group.chat_id,
+                        text=text,
+                        reply_markup=markup,
+                        kind=Kind.CARD,
                     )
                     app.card_editor.shown(key, content)
                 continue
@@ -163,7 +201,13 @@ async def refresh_board(app: HouqinApplication, site_id: int, day: date) -> None
                     log.warning("Board %s could not be edited (%s); posting it again", key, error)
                     release_claim(session=session, claim=posted)
                     await send_once(
-                        app, session, key=key, chat_id=group.chat_id, text=text, reply_markup=markup
+                        app,
+                        session,
+                        key=key,
+                        chat_id=group.chat_id,
+                        text=text,
+                        reply_markup=markup,
+                        kind=Kind.CARD,
                     )
             except Forbidden as error:
                 log.warning("Board %s: the bot is no longer in the group: %s", key, error)
@@ -228,6 +272,7 @@ async def send_disinfection_reminders(context: CallbackContext[Any, Any, Any, An
                 chat_id=person.telegram_user_id,
                 text=text,
                 reply_markup=InlineKeyboardMarkup([[button]]),
+                kind=Kind.REMINDER,
             )
             failed |= outcome == Outcome.FAILED
     if failed:
@@ -272,6 +317,7 @@ async def send_disinfection_escalation(context: CallbackContext[Any, Any, Any, A
                 key=f"disinfection-escalation:{site.id}:{day}:{person.id}",
                 chat_id=person.telegram_user_id,
                 text=text,
+                kind=Kind.ESCALATION,
             )
             failed |= outcome == Outcome.FAILED
     if failed:
@@ -281,19 +327,9 @@ async def send_disinfection_escalation(context: CallbackContext[Any, Any, Any, A
 # UV switch-off reminder -----------------------------------------------------------------
 
 
-def schedule_uv_reminder(app: HouqinApplication, record: DisinfectionRecord, minutes: int) -> None:
-    assert record.started_at is not None
-    due = record.started_at + timedelta(minutes=minutes)
-    # Relative to the app's clock, so a restart after the due time reminds at once.
-    delay = max(0.0, (due - app.clock()).total_seconds())
-    replace_job(
-        app,
-        f"disinfection-uv:{record.id}",
-        method="run_once",
-        callback=send_uv_reminder,
-        when=delay,
-        data=record.id,
-    )
+def schedule_uv_reminder(app: HouqinApplication, record: DisinfectionRecord) -> None:
+    """A lamp was switched on: plan its switch-off reminder."""
+    replan_site(app, record.site_id)
 
 
 async def send_uv_reminder(context: CallbackContext[Any, Any, Any, Any]) -> None:
@@ -319,6 +355,7 @@ async def send_uv_reminder(context: CallbackContext[Any, Any, Any, Any]) -> None
             chat_id=operator.telegram_user_id,
             text=text,
             reply_markup=markup,
+            kind=Kind.ALERT,
         )
     if outcome == Outcome.FAILED:
         retry_later(context)

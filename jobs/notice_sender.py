@@ -30,6 +30,7 @@ from bot.context import HouqinApplication
 from bot.i18n import translator
 from bot.ratelimit import bulk_lane
 from bot.views.notices import Part, parent_messages
+from jobs.outbox import answer_lost
 from storage import notice_outbox as outbox
 from storage.db import session_scope
 from storage.sites import get_site
@@ -43,8 +44,13 @@ _STOP_CHECK = 0.2
 
 
 def _passing(error: BaseException) -> bool:
-    """Worth another try at once: network trouble and 5xx (BadRequest is a NetworkError too)."""
-    return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+    """Worth another try at once: 5xx and a request that never left (BadRequest is a
+    NetworkError too; a lost answer is not retried: the message may have arrived)."""
+    return (
+        isinstance(error, NetworkError)
+        and not isinstance(error, BadRequest)
+        and not answer_lost(error)
+    )
 
 
 class NoticeSender:
@@ -117,7 +123,14 @@ class NoticeSender:
             log.warning("Notice delivery %s refused: %s", row.id, error.message)
             outbox.mark_failed(engine=engine, delivery_id=row.id, error=error.message)
         except (NetworkError, RetryAfter, TelegramError) as error:
-            self._later(row, str(error))
+            if answer_lost(error):
+                # It may have arrived: a notice is never sent twice (jobs.outbox's NOTICE policy);
+                # if it did not, the parent is reminded like anyone who has not read it.
+                log.warning("Notice delivery %s: the answer was lost; counted as sent", row.id)
+                now = self.app.clock()
+                outbox.mark_sent(engine=engine, delivery_id=row.id, message_id=None, now=now)
+            else:
+                self._later(row, str(error))
         except Exception as error:  # a bug must not leave the row claimed for ever
             log.exception("Notice delivery %s crashed", row.id)
             self._later(row, repr(error))
@@ -148,7 +161,8 @@ class NoticeSender:
 
     async def _send_with_retries(self, chat_id: int, part: Part) -> Message:
         retrying = AsyncRetrying(
-            retry=retry_if_exception(_passing),
+            # Not once the bot is stopping: the row goes back to the queue for the next start.
+            retry=retry_if_exception(lambda error: _passing(error) and self.app.running),
             wait=wait_exponential(multiplier=self.retry_wait, max=8 * self.retry_wait)
             + wait_random(0, self.retry_wait),
             stop=stop_after_attempt(3),

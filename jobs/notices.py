@@ -20,7 +20,7 @@ from bot.i18n import translator
 from bot.ratelimit import bulk_lane
 from bot.views import notices as views
 from jobs.notice_sender import start_sender
-from jobs.outbox import Outcome, send_once
+from jobs.outbox import Kind, Outcome, send_once
 from jobs.schedule import SITE_SCHEDULERS, replace_job
 from storage.db import session_scope
 from storage.models import Site
@@ -107,6 +107,7 @@ async def _remind_parent(
         key=f"notice-reminder:{parent.delivery_id}",
         chat_id=parent.chat_id,
         text=views.reminder_text(_, notice.title),
+        kind=Kind.REMINDER,
         reply_markup=InlineKeyboardMarkup([[button]]),
         reply_parameters=reply,
     )
@@ -133,6 +134,7 @@ async def _tell_teachers(
             key=f"notice-teacher:{notice.id}:{class_id}:{teacher.id}",
             chat_id=teacher.telegram_user_id,
             text=views.teacher_list_text(_, notice.title, class_name, waiting),
+            kind=Kind.ESCALATION,
         )
         ok &= outcome != Outcome.FAILED
     return ok

@@ -19,7 +19,7 @@ from telegram.error import TelegramError
 from bot.context import HouqinApplication
 from bot.i18n import translator
 from bot.views import repairs as views
-from jobs.outbox import Outcome, send_once, send_photo_once
+from jobs.outbox import Kind, Outcome, send_once, send_photo_once
 from jobs.repairs_card import request_card_refresh
 from storage.db import session_scope
 from storage.groups import list_groups
@@ -77,13 +77,23 @@ async def deliver(
     text: str,
     photo: str | None = None,
     markup: InlineKeyboardMarkup | None = None,
+    kind: Kind = Kind.MESSAGE,
 ) -> Outcome:
     """A text, or a photo captioned with it (captions hold 1024 characters)."""
     if photo is not None and len(text) <= 1024:
         return await send_photo_once(
-            app, session, key=key, chat_id=chat_id, photo=photo, caption=text, reply_markup=markup
+            app,
+            session,
+            key=key,
+            chat_id=chat_id,
+            photo=photo,
+            caption=text,
+            reply_markup=markup,
+            kind=kind,
         )
-    return await send_once(app, session, key=key, chat_id=chat_id, text=text, reply_markup=markup)
+    return await send_once(
+        app, session, key=key, chat_id=chat_id, text=text, reply_markup=markup, kind=kind
+    )
 
 
 def _context(session: Session, ticket: Ticket) -> tuple[Site, dict[int, str], ZoneInfo]:
@@ -125,6 +135,8 @@ async def after_ticket_opened(app: HouqinApplication, ticket_id: int) -> None:
                 text=text,
                 photo=photo,
                 markup=views.work_buttons(_, ticket, lead=True),
+                # A new repair must reach maintenance: twice beats never (taps are checked).
+                kind=Kind.ALERT,
             )
         if not groups:
             for person in lead_side(session, site.id or 0):
@@ -138,6 +150,7 @@ async def after_ticket_opened(app: HouqinApplication, ticket_id: int) -> None:
                     text=views.summary(_, language, ticket, names, zone, now),
                     photo=photo,
                     markup=views.work_buttons(_, ticket, lead=True, worker=False),
+                    kind=Kind.ALERT,
                 )
     request_card_refresh(app, site_id)
 

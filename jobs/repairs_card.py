@@ -11,7 +11,7 @@ from telegram.error import BadRequest, Forbidden
 from bot.context import HouqinApplication
 from bot.i18n import format_day, translator
 from bot.views import repairs as views
-from jobs.outbox import send_once
+from jobs.outbox import Kind, send_once
 from storage.db import session_scope
 from storage.groups import list_groups
 from storage.models import GroupPurpose
@@ -44,7 +44,9 @@ async def refresh_card(app: HouqinApplication, site_id: int) -> None:
             return
         now = app.clock()
         day = now.astimezone(ZoneInfo(site.timezone)).date()
-        tickets = list_open(session=session, site_id=site_id, now=now, size=views.CARD_LINES)
+        tickets = list_open(session=session, site_id=site_id, now=now, size=views.CARD_LINES)[
+            : views.CARD_LINES
+        ]
         total = count_open(session=session, site_id=site_id)
         _ = translator(site.language)
         text = views.card(_, site.language, format_day(day, site.language), tickets, total, now)
@@ -52,7 +54,9 @@ async def refresh_card(app: HouqinApplication, site_id: int) -> None:
             key = f"repairs-card:{site_id}:{day.isoformat()}:{group.chat_id}"
             posted = get_outbound(session=session, key=key)
             if posted is None:
-                await send_once(app, session, key=key, chat_id=group.chat_id, text=text)
+                await send_once(
+                    app, session, key=key, chat_id=group.chat_id, text=text, kind=Kind.CARD
+                )
                 app.card_editor.shown(key, text)
                 continue
             if posted.message_id is None or not app.card_editor.changed(key, text):
@@ -63,7 +67,9 @@ async def refresh_card(app: HouqinApplication, site_id: int) -> None:
                 if "not modified" not in error.message:
                     log.warning("Card %s could not be edited (%s); posting it again", key, error)
                     release_claim(session=session, claim=posted)
-                    await send_once(app, session, key=key, chat_id=group.chat_id, text=text)
+                    await send_once(
+                        app, session, key=key, chat_id=group.chat_id, text=text, kind=Kind.CARD
+                    )
             except Forbidden as error:
                 log.warning("Card %s: the bot is no longer in the group: %s", key, error)
             app.card_editor.shown(key, text)

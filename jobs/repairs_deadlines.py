@@ -17,8 +17,8 @@ from telegram.ext import CallbackContext
 from bot.context import HouqinApplication
 from bot.i18n import translator
 from bot.views import repairs as views
-from jobs.outbox import Outcome, send_once
-from jobs.repairs import lead_side
+from jobs.outbox import Kind, Outcome, send_once
+from jobs.repairs import download_photos, lead_side
 from jobs.repairs_card import refresh_card
 from jobs.schedule import SITE_SCHEDULERS, replace_job
 from storage.db import session_scope
@@ -26,7 +26,13 @@ from storage.models import Person, Site
 from storage.permissions import Role
 from storage.repairs import mark_escalated
 from storage.repairs_models import Ticket, TicketKind
-from storage.repairs_queries import list_overdue, list_people_in_role, list_unverified, names_of
+from storage.repairs_queries import (
+    list_overdue,
+    list_people_in_role,
+    list_unverified,
+    names_of,
+    tickets_with_missing_files,
+)
 from storage.site_settings import get_site_settings
 from storage.sites import get_site
 
@@ -35,14 +41,15 @@ LEAD, DIRECTOR = 1, 2
 
 
 def schedule_repairs(app: HouqinApplication, site: Site) -> None:
-    """The deadline check every few minutes (a restart runs it at once) and the morning card."""
+    """The deadline check every few minutes (after a restart too: nothing is lost, since each
+    run looks at everything overdue) and the morning card."""
     replace_job(
         app,
         f"repairs-deadlines:{site.id}",
         method="run_repeating",
         callback=check_repair_deadlines,
         interval=CHECK_SECONDS,
-        first=1,
+        first=CHECK_SECONDS,
         data=site.id,
     )
     replace_job(
@@ -77,6 +84,8 @@ async def check_repair_deadlines(context: CallbackContext[Any, Any, Any, Any]) -
             return
         await _escalate_overdue(app, session, site)
         await _hand_unanswered_checks(app, session, site)
+        for ticket in tickets_with_missing_files(session=session, site_id=site.id or 0):
+            await download_photos(app, session, ticket)
 
 
 async def _escalate_overdue(app: HouqinApplication, session: Session, site: Site) -> None:
@@ -129,6 +138,7 @@ async def _send_escalation(
         chat_id=person.telegram_user_id,
         text=text,
         reply_markup=markup,
+        kind=Kind.ESCALATION,
     )
 
 
@@ -161,4 +171,5 @@ async def _hand_unanswered_checks(app: HouqinApplication, session: Session, site
                 chat_id=person.telegram_user_id,
                 text=text,
                 reply_markup=views.verify_buttons(_, ticket),
+                kind=Kind.ESCALATION,
             )

@@ -6,6 +6,7 @@ import json
 import logging
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram.ext import CallbackContext
 
@@ -19,6 +20,9 @@ log = logging.getLogger(__name__)
 # Each feature contributes a function that (re)schedules its jobs for one site.
 SiteScheduler = Callable[[HouqinApplication, Site], None]
 SITE_SCHEDULERS: list[SiteScheduler] = []
+# Planners that take many sites at once (jobs.plan): one query per flow, not per site.
+BatchScheduler = Callable[[HouqinApplication, list[Site]], None]
+BATCH_SCHEDULERS: list[BatchScheduler] = []
 # A job delayed by a busy event loop still runs (APScheduler would otherwise drop it after
 # one second), and a backlog of runs of the same job collapses into one.
 NEVER_SKIP = {"misfire_grace_time": None, "coalesce": True}
@@ -32,12 +36,21 @@ def rebuild_jobs(app: HouqinApplication) -> None:
     """Schedule every site whose settings changed since it was last scheduled."""
     with session_scope(app.engine) as session:
         sites = list_sites(session=session)
+    changed = []
     for site in sites:
-        fingerprint = json.dumps([site.timezone, site.settings], sort_keys=True, default=str)
+        # The local day is part of it, so each new day's items are planned.
+        today = app.clock().astimezone(ZoneInfo(site.timezone)).date()
+        fingerprint = json.dumps(
+            [site.timezone, site.boarding, site.settings, today], sort_keys=True, default=str
+        )
         if app.scheduled_sites.get(site.id or 0) != fingerprint:
             schedule_site(app, site)
             app.scheduled_sites[site.id or 0] = fingerprint
-            log.info("Scheduled the jobs of site %s (%s)", site.id, site.name)
+            changed.append(site)
+    for batch in BATCH_SCHEDULERS:
+        batch(app, changed)
+    if changed:
+        log.info("Scheduled the jobs of %d site(s)", len(changed))
 
 
 def schedule_site(app: HouqinApplication, site: Site) -> None:

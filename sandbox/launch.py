@@ -20,6 +20,8 @@ from bot.commands import publish_commands
 from bot.config import Settings
 from bot.context import HouqinApplication
 from jobs.schedule import start_rescans
+from sandbox.demo_calendar import DRILL_PHOTO, seed_demo_calendar
+from sandbox.demo_repairs import seed_demo_tickets, show_demo_tickets
 from sandbox.server import SandboxServer
 from sandbox.state import Chat, User
 from sandbox.userapi import UserApi
@@ -71,6 +73,8 @@ class Demo:
     people: dict[int, User] = field(default_factory=dict)
     staff_group: Chat | None = None
     maintenance_group: Chat | None = None
+    # The photo of last month's drill, as the emulator stores it (see sandbox.demo_calendar).
+    drill_photo: str = ""
 
 
 def seed_demo_world(users: UserApi) -> Demo:
@@ -87,6 +91,7 @@ def seed_demo_world(users: UserApi) -> Demo:
     demo.maintenance_group = users.create_group(
         f"{SITE_NAME} 维修群", maintenance, creator=director, privacy=False
     )
+    demo.drill_photo = users.world.files.add(DRILL_PHOTO, kind="photo").file_id
     return demo
 
 
@@ -139,6 +144,7 @@ def seed_demo_database(engine: Engine, demo: Demo) -> str:
                 title=chat.title or "",
                 person_id=None,
             )
+        seed_demo_calendar(session, site, demo.drill_photo)
         invite = create_invite(
             session=session,
             site_id=site.id,
@@ -183,12 +189,14 @@ async def stop_bot(app: HouqinApplication) -> None:
 
 def show_todays_boards(app: HouqinApplication) -> None:
     """Post today's cards now, so a demo at any hour has something to look at."""
+    from jobs.calendar import request_card_refresh
     from jobs.disinfection import request_board_refresh
     from storage.disinfection import local_today
 
     with session_scope(app.engine) as session:
         for site in list_sites(session=session):
             request_board_refresh(app, site.id or 0, local_today(site, app.clock()))
+            request_card_refresh(app, site.id or 0)  # the calendar's month card
 
 
 async def run_sandbox(settings: Settings, *, host: str = "127.0.0.1", port: int = 8088) -> None:
@@ -201,8 +209,10 @@ async def run_sandbox(settings: Settings, *, host: str = "127.0.0.1", port: int 
         upgrade(engine)
         demo = seed_demo_world(server.users)
         code = seed_demo_database(engine, demo)
+        seed_demo_tickets(engine)
         app = await start_bot(bot_settings, engine)
         show_todays_boards(app)
+        await show_demo_tickets(app)
         # Members open the bot once, as real staff do after joining, so each has the menu.
         for user_id, _label, _name, role, _class in CAST:
             if role is not None:

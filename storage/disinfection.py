@@ -114,6 +114,8 @@ class Entry:
     person_id: int
     concentration_mg_l: int | None = None
     late_reason: str | None = None
+    # The round the button showed; None (older buttons): the first round not yet taken.
+    round: int | None = None
 
 
 def local_today(site: Site, now: datetime) -> date:
@@ -176,6 +178,27 @@ def next_round(room: Room) -> int:
     raise DisinfectionError("already_done", rounds=rounds)
 
 
+def planned_round(room: Room) -> int | None:
+    """The round a confirmation of this room would record now; None when none is left."""
+    try:
+        return next_round(room)
+    except DisinfectionError:
+        return None
+
+
+def chosen_round(room: Room, wanted: int | None) -> int:
+    """The round to record: the one the button carried, refused when it is taken already."""
+    if wanted is None:
+        return next_round(room)
+    rounds = get_site_settings(room.site).rounds_today
+    taken = {r.round: r for r in room.records}
+    if wanted in taken and taken[wanted].running:
+        raise DisinfectionError("uv_running", record_id=taken[wanted].id)
+    if wanted in taken or not 1 <= wanted <= rounds:
+        raise DisinfectionError("already_done", rounds=rounds)
+    return wanted
+
+
 def record_disinfection(
     *, session: Session, entry: Entry, now: datetime, start_uv: bool = False
 ) -> DisinfectionRecord:
@@ -198,7 +221,7 @@ def record_disinfection(
         "area_id": room.area.id or 0,
         "class_id": room.area.class_id,
         "day": room.day,
-        "round": next_round(room),
+        "round": chosen_round(room, entry.round),
         "method": str(entry.method),
         "concentration_mg_l": entry.concentration_mg_l if entry.method == Method.CHLORINE else None,
         "started_at": now if live_uv else None,

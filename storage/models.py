@@ -175,6 +175,14 @@ class OutboundMessage(SQLModel, table=True):
     message_id: int | None = None
     created_at: datetime = _created()
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # What the message is (jobs.outbox.Kind), which decides what a lost answer means.
+    kind: str = Field(default="message", max_length=20)
+    # While unsent: who claimed it and until when; an expired claim may be taken over.
+    claimed_by: str | None = Field(default=None, max_length=40)
+    lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    attempts: int = Field(default=0)
+    # Once finished: "sent", "undeliverable" (blocked, removed) or "unknown" (answer lost).
+    outcome: str | None = Field(default=None, max_length=20)
 
 
 class ConversationState(SQLModel, table=True):

@@ -88,7 +88,7 @@ def record_part(*, engine: Engine, delivery_id: int, parts_sent: int) -> None:
     _change(engine, delivery_id, DeliveryStatus.SENDING, parts_sent=parts_sent)
 
 
-def mark_sent(*, engine: Engine, delivery_id: int, message_id: int, now: datetime) -> None:
+def mark_sent(*, engine: Engine, delivery_id: int, message_id: int | None, now: datetime) -> None:
     _change(
         engine,
         delivery_id,

@@ -40,6 +40,13 @@ class Action(StrEnum):
     # 告家长书: the whole site (or any classes of it), or only one's own class.
     SEND_NOTICES = "send_notices"
     SEND_CLASS_NOTICES = "send_class_notices"
+    LOG_SAMPLES = "log_samples"
+    CHECK_SAMPLES = "check_samples"
+    HOLD_SAMPLES = "hold_samples"
+    RELEASE_SAMPLES = "release_samples"
+    RECEIVE_SAMPLE_ALERTS = "receive_sample_alerts"
+    CHECK_DELIVERIES = "check_deliveries"
+    RECEIVE_CERTIFICATE_ALERTS = "receive_certificate_alerts"
     MANAGE_MEMBERS = "manage_members"
     REPORT_REPAIR = "report_repair"
     ACCEPT_REPAIR = "accept_repair"
@@ -47,9 +54,13 @@ class Action(StrEnum):
     VERIFY_HAZARD = "verify_hazard"
     VIEW_ALL_TICKETS = "view_all_tickets"
     RECEIVE_REPAIR_ESCALATION = "receive_repair_escalation"
+    VIEW_TASKS = "view_tasks"
+    MANAGE_CALENDAR = "manage_calendar"
+    IMPORT_PLAN = "import_plan"
+    RECEIVE_TASK_ESCALATION = "receive_task_escalation"
 
 
-_EVERY_STAFF = {Action.VIEW_STAFF_DATA, Action.REPORT_REPAIR}
+_EVERY_STAFF = {Action.VIEW_STAFF_DATA, Action.REPORT_REPAIR, Action.VIEW_TASKS}
 # Repairs: the logistics lead assigns and verifies, maintenance accepts and completes.
 _REPAIR_LEAD = {
     Action.ASSIGN_REPAIR,
@@ -61,14 +72,19 @@ _REPAIR_LEAD = {
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     # Parents: they receive and acknowledge notices (RECEIVE_NOTICES) and nothing else.
     # Escalations go to the health teacher and logistics head; the director gets the summary
-    # (and a repair still open a day after its first escalation). Fixing is maintenance's.
+    # (and a repair still open a day after its first escalation). Fixing is maintenance's,
+    # taking samples and checking deliveries in the kitchen's.
     Role.DIRECTOR: frozenset(Action)
     - {
         Action.RECEIVE_NOTICES,
         Action.RECEIVE_HYGIENE_ESCALATION,
+        Action.RECEIVE_SAMPLE_ALERTS,
+        Action.RECEIVE_CERTIFICATE_ALERTS,
         Action.RECEIVE_REPAIR_ESCALATION,
         Action.VERIFY_HAZARD,
         Action.ACCEPT_REPAIR,
+        Action.LOG_SAMPLES,
+        Action.CHECK_DELIVERIES,
     },
     Role.LOGISTICS_HEAD: frozenset(
         _EVERY_STAFF
@@ -83,6 +99,8 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.MANAGE_MEMBERS,
             Action.ASSIGN_REPAIR,
             Action.VIEW_ALL_TICKETS,
+            Action.MANAGE_CALENDAR,
+            Action.IMPORT_PLAN,
         }
     ),
     Role.HEALTH_TEACHER: frozenset(
@@ -91,17 +109,31 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.DISINFECT_ANY_CLASS,
             Action.RECEIVE_HYGIENE_ESCALATION,
             Action.SET_EPIDEMIC_MODE,
+            Action.CHECK_SAMPLES,
+            Action.HOLD_SAMPLES,
+            Action.RELEASE_SAMPLES,
+            Action.RECEIVE_SAMPLE_ALERTS,
             Action.VERIFY_HAZARD,
             Action.VIEW_ALL_TICKETS,
         }
     ),
-    Role.LOGISTICS_LEAD: frozenset(_EVERY_STAFF | _REPAIR_LEAD),
+    Role.LOGISTICS_LEAD: frozenset(
+        _EVERY_STAFF | _REPAIR_LEAD | {Action.CHECK_DELIVERIES, Action.RECEIVE_CERTIFICATE_ALERTS}
+    ),
     Role.CAREGIVER_LEAD: frozenset(_EVERY_STAFF | {Action.DISINFECT_ANY_CLASS}),
     Role.CLASS_TEACHER: frozenset(
         _EVERY_STAFF | {Action.DISINFECT_OWN_CLASS, Action.SEND_CLASS_NOTICES}
     ),
     Role.CAREGIVER: frozenset(_EVERY_STAFF | {Action.DISINFECT_OWN_CLASS}),
-    Role.KITCHEN: frozenset(_EVERY_STAFF),
+    Role.KITCHEN: frozenset(
+        _EVERY_STAFF
+        | {
+            Action.LOG_SAMPLES,
+            Action.CHECK_SAMPLES,
+            Action.HOLD_SAMPLES,
+            Action.CHECK_DELIVERIES,
+        }
+    ),
     Role.MAINTENANCE: frozenset(_EVERY_STAFF | {Action.ACCEPT_REPAIR, Action.VIEW_ALL_TICKETS}),
     Role.GUARD: frozenset(_EVERY_STAFF),
     Role.PARENT: frozenset({Action.RECEIVE_NOTICES}),

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from storage.audit import record_event
+from storage.calendar_defaults import seed_defaults
 from storage.models import Area, AreaKind, SchoolClass, Site, SiteKind
 from storage.site_settings import SiteSettings, get_site_settings, save_site_settings
+from storage.types import utcnow
 
 
 class SiteError(ValueError):
@@ -27,6 +31,7 @@ def create_site(
     timezone: str = "Asia/Shanghai",
     language: str = "zh",
     boarding: bool = False,
+    now: datetime | None = None,
 ) -> Site:
     name = name.strip()
     if not name:
@@ -34,6 +39,9 @@ def create_site(
     site = Site(name=name, kind=kind, timezone=timezone, language=language, boarding=boarding)
     session.add(site)
     session.flush()
+    # The safety calendar's defaults start on the day the site is created.
+    today = (now or utcnow()).astimezone(ZoneInfo(timezone)).date()
+    seed_defaults(session=session, site=site, start=today)
     record_event(session=session, action="site.create", site_id=site.id, name=name)
     session.commit()
     return site

@@ -29,6 +29,9 @@ async def test_director_joins_by_deep_link_and_sees_a_chinese_menu(
     assert "欢迎加入第一幼儿园" in reply.text and "园长" in reply.text
     assert reply.keyboard() == [
         "🧴 消毒打卡",
+        "🔧 报修",
+        "⚠️ 隐患",
+        "📅 工作日历",
         "➕ 邀请",
         "👥 成员",
         "📢 告家长书",
@@ -63,7 +66,14 @@ async def test_caregiver_invited_in_chat_joins_her_class(telegram: Telegram, db:
     joined = to(calls, CAREGIVER.id)[-1]
 
     assert "小二班 · 保育员" in joined.text
-    assert joined.keyboard() == ["🧴 消毒打卡", "👤 我的", "❓ 帮助"]
+    assert joined.keyboard() == [
+        "🧴 消毒打卡",
+        "🔧 报修",
+        "⚠️ 隐患",
+        "📅 工作日历",
+        "👤 我的",
+        "❓ 帮助",
+    ]
     person = db.exec(select(Person).where(Person.telegram_user_id == CAREGIVER.id)).one()
     membership = db.exec(select(Membership).where(Membership.person_id == person.id)).one()
     assert membership.role == Role.CAREGIVER and membership.class_id is not None
@@ -168,7 +178,14 @@ async def test_language_switch_changes_replies_and_menu(telegram: Telegram, db: 
     back = (await telegram.send(CAREGIVER, "/lang 中文"))[-1]
 
     assert switched.text == "Language set to English."
-    assert switched.keyboard() == ["🧴 Disinfection", "👤 Me", "❓ Help"]
+    assert switched.keyboard() == [
+        "🧴 Disinfection",
+        "🔧 Repair",
+        "⚠️ Hazard",
+        "📅 Work calendar",
+        "👤 Me",
+        "❓ Help",
+    ]
     assert "小一班 · Caregiver" in me.text
     assert back.text == "语言已切换为中文。"
 

@@ -10,7 +10,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callbacks import pack
 from bot.i18n import N_, Translate, format_clock, format_day
 from bot.labels import METHOD_LABELS, area_label
-from storage.disinfection import LATE_ENTRY_DAYS, DisinfectionError, DisinfectionRecord, Room
+from storage.disinfection import (
+    LATE_ENTRY_DAYS,
+    DisinfectionError,
+    DisinfectionRecord,
+    Room,
+    planned_round,
+)
 from storage.disinfection_status import AreaStatus
 from storage.site_settings import SiteSettings
 
@@ -90,13 +96,19 @@ def room_picker(
     )
 
 
+def _round(room: Room) -> tuple[int, ...]:
+    """The round a button records, carried in it: a double tap cannot record the next one."""
+    number = planned_round(room)
+    return (number,) if number is not None else ()
+
+
 def method_picker(
     _: Translate, title: str, room: Room, settings: SiteSettings
 ) -> tuple[str, InlineKeyboardMarkup]:
     buttons = [
         InlineKeyboardButton(
             _(METHOD_LABELS[m]),
-            callback_data=pack(PREFIX, "m", room.area.id, day_code(room.day), m),
+            callback_data=pack(PREFIX, "m", room.area.id, day_code(room.day), m, *_round(room)),
         )
         for m in settings.disinfection_methods
     ]
@@ -107,12 +119,13 @@ def concentration_picker(_: Translate, title: str, room: Room) -> tuple[str, Inl
     area_id, day = room.area.id, room.day
     buttons = [
         InlineKeyboardButton(
-            f"{mg} mg/L", callback_data=pack(PREFIX, "c", area_id, day_code(day), mg)
+            f"{mg} mg/L",
+            callback_data=pack(PREFIX, "c", area_id, day_code(day), mg, *_round(room)),
         )
         for mg in CHLORINE_PRESETS
     ]
     other = InlineKeyboardButton(
-        _("Other…"), callback_data=pack(PREFIX, "o", area_id, day_code(day))
+        _("Other…"), callback_data=pack(PREFIX, "o", area_id, day_code(day), *_round(room))
     )
     return _("{room}: chlorine concentration?").format(room=title), InlineKeyboardMarkup(
         [buttons, [other]]
@@ -123,7 +136,8 @@ def uv_prompt(
     _: Translate, title: str, room: Room, minutes: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     start = InlineKeyboardButton(
-        _("▶️ Start"), callback_data=pack(PREFIX, "u", room.area.id, day_code(room.day))
+        _("▶️ Start"),
+        callback_data=pack(PREFIX, "u", room.area.id, day_code(room.day), *_round(room)),
     )
     text = _(
         "{room}: make sure no child is in the room, switch on the UV lamp, then tap Start. It must run {minutes} minutes."

@@ -66,7 +66,7 @@ ERRORS = {
         "Only the reporter or the logistics lead checks a repair; a hazard, the logistics lead or the health teacher."
     ),
     "photo_required": N_("A fixed hazard needs a photo of the result."),
-    "not_found": N_("There is no ticket {code} at your site."),
+    "not_found": N_("There is no ticket {number} at your site."),
     "bad_category": N_("Please choose one of the kinds."),
     "bad_urgency": N_("Please choose urgent or normal."),
     "bad_field": N_("This cannot be changed."),

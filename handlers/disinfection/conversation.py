@@ -26,6 +26,7 @@ from bot.context import BotContext
 from bot.errors import on_expired_button
 from bot.i18n import format_clock
 from bot.menu import any_menu_button
+from bot.parsing import parse_id
 from bot.views import disinfection as views
 from handlers.common import reply
 from handlers.disinfection import board, rooms, uv
@@ -119,6 +120,16 @@ async def _step_area(update: Update, context: BotContext, room: Room, args: list
     return END
 
 
+def _carried(args: list[str]) -> dict[str, Any]:
+    """The round a button carries (its last part), if it carries one."""
+    if not args:
+        return {}
+    number = parse_id(args[-1])
+    if number is None:
+        raise ValueError("bad round")
+    return {"round": number}
+
+
 async def _step_method(update: Update, context: BotContext, room: Room, args: list[str]) -> int:
     method = Method(args[0])
     title = rooms.title(context, room)
@@ -129,25 +140,27 @@ async def _step_method(update: Update, context: BotContext, room: Room, args: li
         minutes = get_site_settings(room.site).uv_minutes
         await rooms.show(update, *views.uv_prompt(context._, title, room, minutes))
         return END
-    return await _confirm(update, context, room, {"method": method})
+    return await _confirm(update, context, room, {"method": method, **_carried(args[1:])})
 
 
 async def _step_concentration(
     update: Update, context: BotContext, room: Room, args: list[str]
 ) -> int:
-    return await _confirm(update, context, room, {"method": Method.CHLORINE, "mg": int(args[0])})
+    params = {"method": Method.CHLORINE, "mg": int(args[0]), **_carried(args[1:])}
+    return await _confirm(update, context, room, params)
 
 
 async def _step_other_concentration(
     update: Update, context: BotContext, room: Room, args: list[str]
 ) -> int:
-    _remember(context, room, {"method": Method.CHLORINE})
+    _remember(context, room, {"method": Method.CHLORINE, **_carried(args)})
     await rooms.show(update, context._("Type the concentration in mg/L, e.g. 500:"))
     return ASK_CONCENTRATION
 
 
 async def _step_uv_start(update: Update, context: BotContext, room: Room, args: list[str]) -> int:
-    return await _confirm(update, context, room, {"method": Method.UV_LAMP, "uv": True})
+    params = {"method": Method.UV_LAMP, "uv": True, **_carried(args)}
+    return await _confirm(update, context, room, params)
 
 
 async def on_concentration_text(update: Update, context: BotContext) -> int:
@@ -208,7 +221,14 @@ async def _confirm(update: Update, context: BotContext, room: Room, params: dict
             ).format(deadline=deadline),
         )
         return ASK_REASON
-    entry = Entry(room, Method(params["method"]), person.id, params.get("mg"), params.get("reason"))
+    entry = Entry(
+        room,
+        Method(params["method"]),
+        person.id,
+        params.get("mg"),
+        params.get("reason"),
+        params.get("round"),
+    )
     try:
         record = record_disinfection(
             session=context.db, entry=entry, now=now, start_uv=bool(params.get("uv"))
@@ -221,7 +241,7 @@ async def _confirm(update: Update, context: BotContext, room: Room, params: dict
     zone = ZoneInfo(site.timezone)
     minutes = get_site_settings(site).uv_minutes
     if record.running:
-        schedule_uv_reminder(context.app, record, minutes)
+        schedule_uv_reminder(context.app, record)
         await rooms.show(
             update, *views.uv_running(_, rooms.title(context, room), record, minutes, zone)
         )

@@ -71,9 +71,12 @@ def records(db: Session) -> list[DisinfectionRecord]:
 
 
 def board_messages(telegram: Telegram) -> list[Call]:
-    """Every post and edit of a card in the staff group, in order."""
+    """Every post and edit of the disinfection card in the staff group, in order (other
+    flows post their own cards there too)."""
     return [
         c
         for c in telegram.request.calls
-        if c.chat_id == STAFF_GROUP.id and c.method in {"sendMessage", "editMessageText"}
+        if c.chat_id == STAFF_GROUP.id
+        and c.method in {"sendMessage", "editMessageText"}
+        and c.text.startswith("🧴")
     ]

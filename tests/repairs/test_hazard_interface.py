@@ -85,3 +85,37 @@ async def test_without_a_maintenance_group_the_logistics_lead_gets_it_privately(
     [post] = to(telegram.request.calls, LEAD.id)
     assert post.method == "sendMessage" and "插座外壳破裂" in post.text
     assert [label for label, _ in post.buttons()] == ["👷 指派"]
+
+
+async def test_a_photo_telegram_could_not_give_is_fetched_by_the_next_check(
+    telegram: Telegram, db: Session
+) -> None:
+    k = make_kindergarten(db)
+    now = telegram.set_local_time("2026-11-26 08:10")
+    ticket = report_hazard(
+        session=db,
+        site_id=k.site_id,
+        reporter_id=k.person_id(CAREGIVER),
+        description="消防通道堆放杂物",
+        location="走廊",
+        zone_id=None,
+        photo_file_ids=["corridor-photo"],
+        now=now.astimezone(UTC),
+    )
+    telegram.request.failures["getFile"] = (
+        502,
+        {"ok": False, "error_code": 502, "description": "Bad Gateway"},
+    )
+    await after_ticket_opened(telegram.app, ticket.id or 0)
+    [photo] = photos(db, tickets(db)[0])
+    assert photo.path is None
+    assert to(telegram.request.calls, MAINTENANCE_GROUP.id)  # posted all the same
+
+    del telegram.request.failures["getFile"]
+    telegram.schedule()
+    await telegram.run_job(f"repairs-deadlines:{k.site_id}")
+
+    db.expire_all()
+    [photo] = photos(db, tickets(db)[0])
+    assert photo.path is not None
+    assert (Path(telegram.app.settings.data_dir) / photo.path).read_bytes() == FAKE_JPEG

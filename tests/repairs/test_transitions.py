@@ -64,7 +64,7 @@ def calls(k: Kindergarten, db: Session) -> dict[str, Callable[[Ticket], Ticket]]
 
 
 def ticket_in(db: Session, k: Kindergarten, status: Status) -> Ticket:
-    ticket = create_draft(
+    draft = create_draft(
         session=db,
         site_id=k.site_id,
         reporter_id=k.person_id(CAREGIVER),
@@ -73,6 +73,8 @@ def ticket_in(db: Session, k: Kindergarten, status: Status) -> Ticket:
         category="plumbing",
         now=NOW,
     )
+    ticket = db.get(Ticket, draft.id)
+    assert ticket is not None
     ticket.status = status
     ticket.assignee_id = k.person_id(WORKER)
     ticket.number, ticket.year = (None, None) if status == Status.DRAFT else (ticket.id, 2026)

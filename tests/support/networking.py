@@ -63,6 +63,8 @@ class OfflineRequest(BaseRequest):
     next_message_id: int = 100
     # Answers to return instead of success, by method: tests use this for Telegram errors.
     failures: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
+    # Files users sent, by file id: served by getFile and the file download URL.
+    files: dict[str, bytes] = field(default_factory=dict)
 
     async def initialize(self) -> None:
         return None
@@ -87,7 +89,7 @@ class OfflineRequest(BaseRequest):
         api_method = url.rsplit("/", 1)[-1]
         if "/file/bot" in url:  # a download of a file that getFile gave the path of
             self.calls.append(Call("download", {"url": url}, None))
-            return 200, FAKE_JPEG
+            return 200, self.files.get(api_method, FAKE_JPEG)
         params = dict(request_data.parameters) if request_data else {}
         if api_method in self.failures:
             status, body = self.failures[api_method]
@@ -106,9 +108,18 @@ class OfflineRequest(BaseRequest):
             self.next_message_id += 1
             return self.message(params, self.next_message_id)
         if method in {"editMessageText", "editMessageReplyMarkup", "editMessageCaption"}:
-            return self.message(params, int(params.get("message_id", 0)))
+            edited = self.message(params, int(params.get("message_id", 0)))
+            if method == "editMessageCaption":  # the photo stays; only its caption changed
+                edited["photo"] = [
+                    {"file_id": "photo-1", "file_unique_id": "p1", "width": 1, "height": 1}
+                ]
+                edited["caption"] = params.get("caption", "")
+            return edited
         if method == "getFile":
             file_id = str(params.get("file_id", ""))
+            if file_id in self.files:  # a document a test user sent
+                return {"file_id": file_id, "file_unique_id": file_id,
+                        "file_size": len(self.files[file_id]), "file_path": f"documents/{file_id}"}  # fmt: skip
             return {
                 "file_id": file_id,
                 "file_unique_id": f"u-{file_id}"[:32],

@@ -1,0 +1,130 @@
+"""Where the durable inbox meets python-telegram-bot.
+
+Polling: PTB's Updater confirms a batch of updates to Telegram by asking for the next
+offset, so `InboxRequest` (the `get_updates_request`) stores each batch, in one
+transaction, before the Updater even sees it. Webhook: PTB's handler answers 200 only
+after `update_queue.put` returns, so `InboxQueue.put` stores the update first. Either way
+an update reaches `HouqinApplication.process_update` only once it is in the database, and
+flows need to do nothing for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import OrderedDict
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from telegram import Update
+from telegram.error import NetworkError
+from telegram.request import BaseRequest, RequestData
+
+from storage.inbox import is_done, pending_updates, store_updates
+
+log = logging.getLogger(__name__)
+REMEMBERED_DONE = 10_000  # recent done ids kept in memory: a redelivery costs no query
+
+
+class Inbox:
+    """What this process knows about the inbox, so most updates cost no extra query."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.fresh: set[int] = set()  # stored by this process, not done yet
+        self._done: OrderedDict[int, None] = OrderedDict()
+
+    def store(self, updates: list[tuple[int, str]]) -> None:
+        """Store a batch (one transaction); raises if the database cannot take it."""
+        self.fresh |= store_updates(engine=self.engine, updates=updates)
+        # Ids the database knew already were stored by an earlier run: checked when processed.
+
+    def was_done(self, update_id: int) -> bool:
+        if update_id in self._done:
+            return True
+        if update_id in self.fresh:
+            return False
+        return is_done(engine=self.engine, update_id=update_id)
+
+    def done(self, update_id: int) -> None:
+        self.fresh.discard(update_id)
+        self._done[update_id] = None
+        if len(self._done) > REMEMBERED_DONE:
+            self._done.popitem(last=False)
+
+    def pending(self, bot: Any) -> list[Update]:
+        """What an earlier run stored and did not finish, oldest first."""
+        updates = []
+        for update_id, payload in pending_updates(engine=self.engine):
+            update = Update.de_json(json.loads(payload), bot)
+            if update is not None:
+                self.fresh.add(update_id)
+                updates.append(update)
+        return updates
+
+
+def _update_rows(payload: bytes) -> list[tuple[int, str]]:
+    body = json.loads(payload)
+    if not isinstance(body, dict) or not body.get("ok"):
+        return []
+    return [
+        (int(item["update_id"]), json.dumps(item, ensure_ascii=False))
+        for item in body.get("result") or []
+        if isinstance(item, dict) and "update_id" in item
+    ]
+
+
+class InboxRequest(BaseRequest):
+    """The getUpdates transport: a batch is stored before the Updater may confirm it."""
+
+    def __init__(self, inner: BaseRequest, inbox: Inbox) -> None:
+        self.inner = inner
+        self.inbox = inbox
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self.inner.read_timeout
+
+    async def initialize(self) -> None:
+        await self.inner.initialize()
+
+    async def shutdown(self) -> None:
+        await self.inner.shutdown()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        code, payload = await self.inner.do_request(
+            url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
+        )
+        if code == 200 and url.rsplit("/", 1)[-1].lower() == "getupdates":
+            rows = _update_rows(payload)
+            try:
+                self.inbox.store(rows)
+            except Exception as error:
+                # Not stored, so not confirmed: Telegram gives them again on the next poll.
+                log.error("Could not store %d update(s); polling again later: %s", len(rows), error)
+                raise NetworkError("the inbox could not store the updates") from error
+        return code, payload
+
+
+class InboxQueue(asyncio.Queue[object]):
+    """The update queue; an update not stored yet (webhook) is stored before `put` returns."""
+
+    def __init__(self, inbox: Inbox) -> None:
+        super().__init__()
+        self.inbox = inbox
+
+    async def put(self, item: object) -> None:
+        if isinstance(item, Update) and item.update_id not in self.inbox.fresh:
+            # Raising here makes PTB's webhook answer 500, so Telegram delivers it again.
+            self.inbox.store([(item.update_id, item.to_json())])
+        await super().put(item)

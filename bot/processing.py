@@ -1,0 +1,159 @@
+"""One update from the inbox to done: skip what was done, retry what a database outage broke.
+
+The update's `done_at` is written in the transaction of its first commit (a session event
+on the update's session), so a crash can never leave its effects stored and the update
+pending, nor the other way round. After the handlers: the conversation state and the
+`done_at` in one more transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, PendingRollbackError
+from sqlmodel import Session
+from telegram import Update
+
+from storage.inbox import mark_done
+
+if TYPE_CHECKING:
+    from bot.context import HouqinApplication
+
+log = logging.getLogger(__name__)
+# Waits before each new try of an update that a database outage broke: about a minute in all.
+RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 15.0, 15.0)
+
+
+class AlreadyDone(Exception):
+    """Another process finished this update first: this run's changes are rolled back."""
+
+
+@dataclass
+class UpdateRun:
+    update: Update
+    marked: bool = False  # done_at committed with the update's own changes
+    outage: BaseException | None = None  # the database went away while handling it
+
+
+current_run: ContextVar[UpdateRun | None] = ContextVar("current_run", default=None)
+
+
+def is_outage(error: BaseException) -> bool:
+    """A lost or refused database connection (worth retrying), not a bug or a bad value."""
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, OperationalError | InterfaceError | PendingRollbackError)
+
+
+def mark_done_on_commit(session: Session) -> None:
+    """Make the update's first commit also record it as done (see the module's docstring)."""
+    run = current_run.get()
+    if run is None:
+        return
+
+    def before_commit(committing: Session) -> None:
+        if not run.marked and not mark_done(
+            connection=committing.connection(), update_id=run.update.update_id
+        ):
+            raise AlreadyDone(run.update.update_id)
+
+    def after_commit(_: Session) -> None:
+        run.marked = True
+
+    event.listen(session, "before_commit", before_commit)
+    event.listen(session, "after_commit", after_commit)
+
+
+def close_quietly(session: Session) -> None:
+    """Close the update's session; a connection that died must not end PTB's update loop."""
+    try:
+        session.close()
+    except Exception as error:
+        log.warning("The update's database session was lost (%s); discarded", error)
+        try:
+            session.invalidate()
+        except Exception:
+            log.debug("Invalidating the lost session failed too", exc_info=True)
+
+
+class Processor:
+    """Runs updates through the inbox for one application."""
+
+    def __init__(self, app: HouqinApplication) -> None:
+        self.app = app
+        self.tries: dict[int, int] = {}
+        self._retries: set[asyncio.Task[None]] = set()
+
+    def should_skip(self, update: Update) -> bool:
+        try:
+            done = self.app.inbox.was_done(update.update_id)
+        except Exception as error:  # the database is away: process it; its effects decide
+            log.warning("Could not look up update %s in the inbox: %s", update.update_id, error)
+            return False
+        if done:
+            log.info("Update %s was processed before; not again", update.update_id)
+        return done
+
+    def may_retry(self, run: UpdateRun) -> bool:
+        """Only an update none of whose changes were committed may simply be run again."""
+        return not run.marked and self.tries.get(run.update.update_id, 0) < len(RETRY_DELAYS)
+
+    async def finish(self, run: UpdateRun) -> None:
+        """Persist the conversation state and mark done, or schedule a retry after an outage."""
+        update_id = run.update.update_id
+        if run.outage is not None:
+            self._retry(run)
+            return
+        try:
+            self._commit_done(run)
+        except Exception as error:
+            log.error("Update %s: could not record it as done: %s", update_id, error)
+            self.app.persistence_forget()
+            if self.may_retry(run):
+                self._retry(run)
+            return
+        self.tries.pop(update_id, None)
+        self.app.inbox.done(update_id)
+
+    def _commit_done(self, run: UpdateRun) -> None:
+        update_id = run.update.update_id
+        # Never yields to the event loop: nothing else runs between an update and its end.
+        with Session(self.app.engine) as session:
+            self.app.write_persistence(session)
+            if mark_done(connection=session.connection(), update_id=update_id) or run.marked:
+                session.commit()
+            else:
+                log.warning("Update %s was finished by another process; discarded", update_id)
+
+    def _retry(self, run: UpdateRun) -> None:
+        update_id = run.update.update_id
+        tries = self.tries.get(update_id, 0)
+        self.tries[update_id] = tries + 1
+        log.warning(
+            "Update %s hit a database outage (%s); try %d in %.1f s",
+            update_id,
+            run.outage,
+            tries + 2,
+            RETRY_DELAYS[tries],
+        )
+        self._later(RETRY_DELAYS[tries], lambda: self.app.update_queue.put(run.update))
+
+    def _later(self, delay: float, action: Callable[[], Any]) -> None:
+        async def wait_then() -> None:
+            await asyncio.sleep(delay)
+            await action()
+
+        task = asyncio.get_running_loop().create_task(wait_then())
+        self._retries.add(task)
+        task.add_done_callback(self._retries.discard)
+
+    def cancel_retries(self) -> None:
+        """At stop: the updates stay pending in the inbox and are processed at the next start."""
+        for task in list(self._retries):
+            task.cancel()

@@ -1,0 +1,1 @@
+"""The safety calendar: /tasks, completing tasks and drills, the term plan import, the rules."""

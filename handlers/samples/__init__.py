@@ -1,0 +1,1 @@
+"""🥡 留样: logging a meal's samples, checking them, disposal, holds."""

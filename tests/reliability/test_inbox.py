@@ -1,0 +1,275 @@
+"""The durable inbox: stored before confirmed, processed once, finished with its effects."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, select
+from telegram import Update
+from telegram.error import NetworkError
+
+import bot.processing
+import handlers.disinfection.conversation as conversation
+from storage.inbox_models import InboxUpdate
+from storage.models import ConversationState
+from tests.conftest import BotFactory
+from tests.disinfection.setup import confirm, make_kindergarten, records
+from tests.support.networking import OfflineRequest
+from tests.support.telegram import Telegram, answers, texts, to
+
+
+def tap(telegram: Telegram, user_id: int, message: dict[str, Any], data: str) -> dict[str, Any]:
+    return {
+        "callback_query": {
+            "id": "q1",
+            "from": {"id": user_id, "is_bot": False, "first_name": "李芳"},
+            "chat_instance": "c",
+            "message": message,
+            "data": data,
+        }
+    }
+
+
+def inbox_rows(db: Session) -> dict[int, InboxUpdate]:
+    db.expire_all()
+    return {row.update_id: row for row in db.exec(select(InboxUpdate))}
+
+
+async def method_screen(telegram: Telegram, user: Any, room: str) -> Any:
+    calls = await telegram.send(user, "🧴 消毒打卡")
+    return (await telegram.press(user, calls[-1], room))[-1]
+
+
+async def test_a_tap_delivered_twice_records_once_and_answers_once(
+    telegram: Telegram, db: Session
+) -> None:
+    k = make_kindergarten(db)
+    caregiver = k.caregivers["小一班"]
+    telegram.set_local_time("2026-11-23 10:00")
+    screen = await method_screen(telegram, caregiver, "小一班 活动室")
+    data = next(d for label, d in screen.buttons() if label.endswith("消毒柜"))
+    payload = {"update_id": 900_001, **tap(telegram, caregiver.id, screen.result, data)}
+
+    before = len(telegram.request.calls)
+    for _ in range(2):  # Telegram redelivers an update whose confirmation it never got
+        await telegram.app.process_update(Update.de_json(payload, telegram.app.bot))
+    calls = telegram.request.calls[before:]
+
+    assert len(records(db)) == 1
+    assert sum("✅ 已记录" in c.text for c in calls) == 1
+    assert not any("今天已经消毒过了" in c.text for c in calls)
+    assert inbox_rows(db)[900_001].done_at is not None
+
+
+async def test_a_batch_is_stored_before_the_updater_sees_it(bots: BotFactory, db: Session) -> None:
+    updates = [
+        {
+            "update_id": n,
+            "message": {
+                "message_id": n,
+                "date": 0,
+                "chat": {"id": 5, "type": "private"},
+                "from": {"id": 5, "is_bot": False, "first_name": "A"},
+                "text": "/help",
+            },
+        }
+        for n in (41, 42, 43)
+    ]
+
+    class Polling(OfflineRequest):
+        def _answer(self, method: str, params: dict[str, Any]) -> Any:
+            return updates if method == "getUpdates" else super()._answer(method, params)
+
+    telegram = await bots.start(Polling())
+    fetched = await telegram.app.bot.get_updates()
+
+    assert [u.update_id for u in fetched] == [41, 42, 43]
+    rows = inbox_rows(db)
+    assert sorted(rows) == [41, 42, 43]
+    assert all(
+        r.done_at is None and json.loads(r.payload or "")["update_id"] == i for i, r in rows.items()
+    )
+    assert [u.update_id for u in telegram.app.inbox.pending(telegram.app.bot)] == [41, 42, 43]
+
+
+async def test_updates_the_database_cannot_take_are_not_handed_over(
+    bots: BotFactory, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Polling(OfflineRequest):
+        def _answer(self, method: str, params: dict[str, Any]) -> Any:
+            if method == "getUpdates":
+                return [
+                    {
+                        "update_id": 7,
+                        "message": {
+                            "message_id": 1,
+                            "date": 0,
+                            "chat": {"id": 5, "type": "private"},
+                            "text": "hi",
+                        },
+                    }
+                ]
+            return super()._answer(method, params)
+
+    telegram = await bots.start(Polling())
+
+    def database_away(**_: Any) -> set[int]:
+        raise OperationalError("INSERT", {}, Exception("connection refused"))
+
+    monkeypatch.setattr("bot.inbox.store_updates", database_away)
+    with pytest.raises(NetworkError):  # PTB's Updater retries and never confirms them
+        await telegram.app.bot.get_updates()
+    assert inbox_rows(db) == {}
+
+
+async def test_what_a_killed_run_left_in_the_inbox_is_processed_at_the_next_start(
+    bots: BotFactory, db: Session
+) -> None:
+    first = await bots.start()
+    k = make_kindergarten(db)
+    caregiver = k.caregivers["小一班"]
+    first.set_local_time("2026-11-23 10:00")
+    screen = await method_screen(first, caregiver, "小一班 活动室")
+    data = next(d for label, d in screen.buttons() if label.endswith("通风"))
+    payload = {"update_id": 900_100, **tap(first, caregiver.id, screen.result, data)}
+    first.app.inbox.store([(900_100, json.dumps(payload))])  # fetched, then kill -9
+
+    second = await bots.start()
+    second.set_local_time("2026-11-23 10:01")
+    for update in second.app.inbox.pending(second.app.bot):  # what bot.runner does first
+        await second.app.process_update(update)
+
+    assert [r.method for r in records(db)] == ["ventilation"]
+    assert "✅ 已记录" in to(second.request.calls, caregiver.id)[-1].text
+    assert second.app.inbox.pending(second.app.bot) == []
+
+
+async def test_the_conversation_state_is_stored_with_the_update_that_changed_it(
+    bots: BotFactory, db: Session
+) -> None:
+    first = await bots.start()
+    k = make_kindergarten(db)
+    caregiver = k.caregivers["中一班"]
+    first.set_local_time("2026-11-23 10:00")
+    ask = (await confirm(first, caregiver, "中一班 活动室", "含氯消毒液", "其他浓度"))[-1]
+    assert ask.text == "请输入浓度（mg/L），例如 500："
+    db.expire_all()
+    assert db.exec(select(ConversationState)).all() != []  # at once, not 5 s later
+
+    second = await bots.start()  # the first is never stopped: as after kill -9
+    second.set_local_time("2026-11-23 10:00")
+    typed = await second.send(caregiver, "500")
+
+    assert "含氯消毒液 500 mg/L" in typed[-1].text
+    assert [r.concentration_mg_l for r in records(db)] == [500]
+
+
+class LostSession(Session):
+    """A session whose connection died: closing it fails on the ROLLBACK."""
+
+    def close(self) -> None:
+        super().close()
+        raise OperationalError("ROLLBACK", {}, Exception("server closed the connection"))
+
+
+async def test_a_session_lost_with_its_connection_does_not_end_the_update_loop(
+    telegram: Telegram, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    k = make_kindergarten(db)
+    caregiver = k.caregivers["小一班"]
+    app = telegram.app
+    monkeypatch.setattr(app, "open_session", lambda: LostSession(app.engine))
+
+    for n in (910_001, 910_002):  # through PTB's own update loop, as in production
+        message = {
+            "message_id": n,
+            "date": 0,
+            "chat": {"id": caregiver.id, "type": "private"},
+            "from": caregiver.to_dict(),
+            "text": "/help",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+        }
+        await app.update_queue.put(Update.de_json({"update_id": n, "message": message}, app.bot))
+    await asyncio.wait_for(app.update_queue.join(), 5)
+
+    assert len(to(telegram.request.sent(), caregiver.id)) == 2
+
+
+async def test_a_database_outage_mid_update_is_retried_without_an_apology(
+    telegram: Telegram, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    k = make_kindergarten(db)
+    caregiver = k.caregivers["小一班"]
+    telegram.set_local_time("2026-11-23 10:00")
+    screen = await method_screen(telegram, caregiver, "小一班 活动室")
+    monkeypatch.setattr(bot.processing, "RETRY_DELAYS", (0.01, 0.01))
+    real = conversation.record_disinfection
+    outages = [OperationalError("INSERT", {}, Exception("server closed the connection"))]
+
+    def flaky(**kwargs: Any) -> Any:
+        if outages:
+            raise outages.pop()
+        return real(**kwargs)
+
+    monkeypatch.setattr(conversation, "record_disinfection", flaky)
+    calls = await telegram.press(caregiver, screen, "消毒柜")
+    for _ in range(100):
+        if records(db):
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.wait_for(telegram.app.update_queue.join(), 5)
+
+    later = telegram.request.calls
+    assert len(records(db)) == 1
+    assert sum("✅ 已记录" in c.text for c in later) == 1
+    assert not any("抱歉" in t for t in texts(later)) and calls is not None
+
+
+async def test_an_update_another_process_finished_changes_nothing(
+    telegram: Telegram, db: Session
+) -> None:
+    k = make_kindergarten(db)
+    caregiver = k.caregivers["小一班"]
+    telegram.set_local_time("2026-11-23 10:00")
+    screen = await method_screen(telegram, caregiver, "小一班 活动室")
+    data = next(d for label, d in screen.buttons() if label.endswith("消毒柜"))
+    payload = {"update_id": 920_001, **tap(telegram, caregiver.id, screen.result, data)}
+    app = telegram.app
+    app.inbox.store([(920_001, json.dumps(payload))])
+    # Meanwhile another process (during a takeover) finished the same update.
+    with app.engine.begin() as connection:
+        from storage.inbox import mark_done
+
+        mark_done(connection=connection, update_id=920_001)
+
+    before = len(telegram.request.calls)
+    await app.process_update(Update.de_json(payload, app.bot))
+
+    assert records(db) == []
+    assert not any("抱歉" in c.text for c in telegram.request.calls[before:])
+    assert answers(telegram.request.calls[before:]) in ([], [""])
+
+
+async def test_a_double_tap_in_epidemic_mode_cannot_record_the_next_round(
+    telegram: Telegram, db: Session
+) -> None:
+    from tests.disinfection.setup import HEALTH_TEACHER
+
+    k = make_kindergarten(db)
+    caregiver = k.caregivers["小一班"]
+    telegram.set_local_time("2026-11-23 09:00")
+    await telegram.send(HEALTH_TEACHER, "/epidemic on")
+    screen = await method_screen(telegram, caregiver, "小一班 活动室")
+
+    first = await telegram.press(caregiver, screen, "消毒柜")
+    second = await telegram.press(caregiver, screen, "消毒柜")  # the same button, tapped again
+    later = await method_screen(telegram, caregiver, "小一班 活动室")
+    next_round = await telegram.press(caregiver, later, "通风")
+
+    assert [r.round for r in records(db)] == [1, 2]
+    assert "✅ 已记录" in texts(first)[-1] and "✅ 已记录" in texts(next_round)[-1]
+    assert not any("✅ 已记录" in t for t in texts(second))
