@@ -19,7 +19,7 @@ from bot.context import BotContext
 from bot.menu import any_menu_button, menu_button
 from bot.views import notice_compose
 from handlers.common import reply
-from handlers.notices import compose, parents
+from handlers.notices import audience, compose, parents
 from handlers.notices.draft import drop_draft
 
 END = ConversationHandler.END
@@ -50,7 +50,7 @@ def conversation() -> ConversationHandler[BotContext]:
             parents.ASK_CHILD: [MessageHandler(typed, parents.on_child_name)],
             compose.ASK_TITLE: [MessageHandler(typed, compose.on_title)],
             compose.ASK_BODY: [MessageHandler(typed, compose.on_body)],
-            compose.ASK_ATTACHMENT: [MessageHandler(attachment, compose.on_attachment)],
+            audience.ASK_ATTACHMENT: [MessageHandler(attachment, audience.on_attachment)],
         },
         fallbacks=[CommandHandler("cancel", cmd_cancel)],
         name="notices",

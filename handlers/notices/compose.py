@@ -14,13 +14,12 @@ from bot.errors import on_expired_button
 from bot.views import notice_compose as screens
 from bot.views.notice_templates import TEMPLATES, shipped_template
 from handlers.common import reply
-from handlers.notices import preview
+from handlers.notices import audience, preview
 from handlers.notices.draft import (
     NOT_ALLOWED_TEXT,
     SENT,
     Rights,
     button_id,
-    classes_for,
     draft,
     drop_draft,
     rights,
@@ -32,7 +31,8 @@ from storage.notice_templates import get_site_template, save_site_template
 from storage.notices import MAX_PARTS, TITLE_MAX, body_limit, split_body
 
 END = ConversationHandler.END
-ASK_TITLE, ASK_BODY, ASK_ATTACHMENT = range(20, 23)
+ASK_TITLE, ASK_BODY = range(20, 22)
+ASK_ATTACHMENT = audience.ASK_ATTACHMENT
 _MEANINGFUL = re.compile(r"[^\W\d_]")
 
 
@@ -236,76 +236,6 @@ async def _step_split(
     return await _step_next(update, context, d, r, args)
 
 
-async def on_attachment(update: Update, context: BotContext) -> int:
-    """An image or a PDF is attached; anything else is refused and asked again."""
-    _ = context._
-    d = draft(context)
-    message = update.effective_message
-    if d is None or message is None:
-        return END
-    if message.photo:
-        d["att"] = ["photo", message.photo[-1].file_id]
-    elif message.document and message.document.mime_type == "application/pdf":
-        d["att"] = ["document", message.document.file_id]
-    else:
-        await reply(
-            update,
-            _("Only an image or a PDF can be attached. Send one, or tap Skip."),
-            reply_markup=screens.attachment_prompt(_)[1],
-        )
-        return ASK_ATTACHMENT
-    r = rights(context.roles, d["site"])
-    return await _show_audience(update, context, d, r) if r else END
-
-
-async def _step_skip(
-    update: Update, context: BotContext, d: dict[str, Any], r: Rights, args: list[str]
-) -> int:
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    d["att"] = None
-    return await _show_audience(update, context, d, r)
-
-
-async def _show_audience(update: Update, context: BotContext, d: dict[str, Any], r: Rights) -> int:
-    if not r.whole_site and len(r.own_classes) == 1:
-        d["classes"] = list(r.own_classes)
-    whole = bool(d.get("whole")) if r.whole_site else None
-    screen = screens.audience_picker(
-        context._, classes_for(context, r), set(d["classes"]), whole=whole
-    )
-    await show(update, screen)
-    return END
-
-
-async def _step_class(
-    update: Update, context: BotContext, d: dict[str, Any], r: Rights, args: list[str]
-) -> int:
-    class_id = button_id(args[0])
-    assert update.callback_query is not None
-    if class_id not in dict(classes_for(context, r)):
-        await update.callback_query.answer(
-            context._("You can send notices only to your own class."), show_alert=True
-        )
-        return END
-    await update.callback_query.answer()
-    chosen = set(d["classes"]) ^ {class_id}
-    d.update(classes=sorted(chosen), whole=False)
-    return await _show_audience(update, context, d, r)
-
-
-async def _step_whole(
-    update: Update, context: BotContext, d: dict[str, Any], r: Rights, args: list[str]
-) -> int:
-    assert update.callback_query is not None
-    if not r.whole_site:
-        await update.callback_query.answer(context._(NOT_ALLOWED_TEXT), show_alert=True)
-        return END
-    await update.callback_query.answer()
-    d.update(whole=not d.get("whole"), classes=[])
-    return await _show_audience(update, context, d, r)
-
-
 async def _step_cancel(
     update: Update, context: BotContext, d: dict[str, Any], r: Rights, args: list[str]
 ) -> int:
@@ -329,9 +259,9 @@ _STEPS = {
     "save": _step_save,
     "next": _step_next,
     "split": _step_split,
-    "skip": _step_skip,
-    "cls": _step_class,
-    "all": _step_whole,
+    "skip": audience.step_skip,
+    "cls": audience.step_class,
+    "all": audience.step_whole,
     "aud": preview.step_preview,
     "send": preview.step_send,
     "back": _step_back,
