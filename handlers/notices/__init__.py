@@ -59,5 +59,5 @@ def conversation() -> ConversationHandler[BotContext]:
         per_chat=True,
         per_user=True,
         per_message=False,
-        conversation_timeout=1800,
+        conversation_timeout=600,
     )
