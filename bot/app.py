@@ -29,7 +29,7 @@ from bot.callbacks import pattern
 from bot.commands import publish_commands
 from bot.config import Settings
 from bot.context import BotContext, HouqinApplication
-from bot.errors import on_error, on_expired_button
+from bot.errors import ignore_edits, on_error, on_expired_button, refuse_chatless_buttons
 from bot.inbox import Inbox, InboxQueue, InboxRequest
 from bot.menu import menu_button
 from bot.persistence import SQLPersistence
@@ -97,6 +97,9 @@ def build_application(
 
 
 def register_handlers(app: Application) -> None:
+    # Before everything: edits of old messages are never taken as new input.
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED, ignore_edits), group=-1)
+    app.add_handler(CallbackQueryHandler(refuse_chatless_buttons), group=-1)
     # The conversation first: while it waits for typed input, that text is its answer.
     app.add_handler(disinfection.conversation())
     # Private /start (joining; a parent then types the child's name) and /notice's typed

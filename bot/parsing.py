@@ -74,3 +74,11 @@ def parse_id(text: str) -> int | None:
     if not text.isascii() or not text.isdigit() or len(text) > 18:
         return None
     return int(text)
+
+
+def require_id(text: str) -> int:
+    """`parse_id` for button handlers: ValueError (→ "this button has expired") when not an id."""
+    value = parse_id(text)
+    if value is None:
+        raise ValueError(f"not an id: {text[:20]!r}")
+    return value

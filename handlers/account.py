@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, Update
 
 from bot.callbacks import pack, unpack
 from bot.commands import help_text
 from bot.context import BotContext, sender_name
 from bot.errors import on_expired_button
 from bot.i18n import normalize_language
+from bot.keyboards import inline_keyboard
 from bot.labels import role_label
 from handlers.common import reply, reply_with_menu
 from storage.people import get_or_create_person, set_language
@@ -52,7 +53,7 @@ async def cmd_lang(update: Update, context: BotContext) -> None:
         InlineKeyboardButton(name, callback_data=pack("lang", code))
         for code, name in LANGUAGE_NAMES.items()
     ]
-    await reply(update, _("Choose your language:"), reply_markup=InlineKeyboardMarkup([buttons]))
+    await reply(update, _("Choose your language:"), reply_markup=inline_keyboard([buttons]))
 
 
 async def on_language_button(update: Update, context: BotContext) -> None:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, Update
 
 from bot.callbacks import pack, unpack
 from bot.context import BotContext
 from bot.errors import on_expired_button
-from bot.labels import PURPOSE_LABELS
+from bot.keyboards import inline_keyboard
+from bot.labels import PURPOSE_LABELS, needed_roles
+from bot.parsing import require_id
 from handlers.common import refuse, reply
 from storage.groups import bind_group, get_group, move_group, unbind_group
 from storage.models import GroupPurpose
 from storage.people import sites_where_allowed
 from storage.permissions import Action, can
+from storage.sites import get_site
 
 PREFIX = "bind"
 
@@ -43,7 +46,7 @@ async def cmd_bind(update: Update, context: BotContext) -> None:
         for site_id in site_ids
         for purpose, label in PURPOSE_LABELS.items()
     ]
-    await reply(update, _("What is this group for?"), reply_markup=InlineKeyboardMarkup(rows))
+    await reply(update, _("What is this group for?"), reply_markup=inline_keyboard(rows))
 
 
 async def on_bind_button(update: Update, context: BotContext) -> None:
@@ -52,14 +55,19 @@ async def on_bind_button(update: Update, context: BotContext) -> None:
     _ = context._
     parts = unpack(PREFIX, query.data) or []
     try:
-        site_id, purpose = int(parts[0]), GroupPurpose(parts[1])
+        site_id, purpose = require_id(parts[0]), GroupPurpose(parts[1])
     except (IndexError, ValueError):
         await on_expired_button(update, context)
+        return
+    if not _is_group(update):  # a forged button pressed in a private chat
+        await query.answer(_("Send /bind inside the group you want to bind."), show_alert=True)
         return
     if not can([r.role for r in context.roles if r.site_id == site_id], Action.BIND_GROUP):
         await refuse(update, context, Action.BIND_GROUP)
         return
     chat = update.effective_chat
+    if await _owned_elsewhere(update, context, site_id):
+        return
     group = bind_group(
         session=context.db,
         site_id=site_id,
@@ -74,6 +82,23 @@ async def on_bind_button(update: Update, context: BotContext) -> None:
     )
     await query.answer(text)
     await query.edit_message_text(text)
+
+
+async def _owned_elsewhere(update: Update, context: BotContext, site_id: int) -> bool:
+    """A group bound to another site moves only when a manager of that site moves it."""
+    assert update.callback_query is not None and update.effective_chat is not None
+    current = get_group(session=context.db, chat_id=update.effective_chat.id)
+    if current is None or current.site_id == site_id:
+        return False
+    if can([r.role for r in context.roles if r.site_id == current.site_id], Action.BIND_GROUP):
+        return False
+    owner = get_site(session=context.db, site_id=current.site_id)
+    _ = context._
+    text = _("This group belongs to {site}; only its {roles} can bind it elsewhere.").format(
+        site=owner.name if owner else "?", roles=needed_roles(_, Action.BIND_GROUP)
+    )
+    await update.callback_query.answer(text, show_alert=True)
+    return True
 
 
 async def cmd_unbind(update: Update, context: BotContext) -> None:
@@ -101,4 +126,8 @@ async def on_group_migrated(update: Update, context: BotContext) -> None:
     if message and message.migrate_to_chat_id:
         move_group(
             session=context.db, old_chat_id=message.chat.id, new_chat_id=message.migrate_to_chat_id
+        )
+    elif message and message.migrate_from_chat_id:  # the same move, told in the new chat
+        move_group(
+            session=context.db, old_chat_id=message.migrate_from_chat_id, new_chat_id=message.chat.id
         )

@@ -12,7 +12,9 @@ from bot.callbacks import pack, unpack
 from bot.context import BotContext
 from bot.errors import EXPIRED, on_expired_button
 from bot.i18n import format_day
+from bot.keyboards import inline_keyboard
 from bot.labels import ROLE_LABELS, role_label
+from bot.parsing import require_id
 from handlers.common import refuse, reply
 from storage.invites import create_invite, get_invite, list_open_invites, revoke_invite
 from storage.models import Invite
@@ -42,10 +44,10 @@ async def cmd_invite(update: Update, context: BotContext) -> None:
     buttons = [
         [InlineKeyboardButton(names[s], callback_data=pack(PREFIX, "s", s))] for s in site_ids
     ]
-    await reply(update, _("Invite to which site?"), reply_markup=InlineKeyboardMarkup(buttons))
+    await reply(update, _("Invite to which site?"), reply_markup=inline_keyboard(buttons))
 
 
-def _role_picker(context: BotContext, site_id: int) -> tuple[str, InlineKeyboardMarkup]:
+def _role_picker(context: BotContext, site_id: int) -> tuple[str, InlineKeyboardMarkup | None]:
     _ = context._
     roles = [r for r in Role if may_invite(_site_roles(context, site_id), r)]
     buttons = [
@@ -53,12 +55,12 @@ def _role_picker(context: BotContext, site_id: int) -> tuple[str, InlineKeyboard
         for r in roles
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    return _("Invite whom? Choose the role:"), InlineKeyboardMarkup(rows)
+    return _("Invite whom? Choose the role:"), inline_keyboard(rows)
 
 
 def _class_picker(
     context: BotContext, site_id: int, role: Role
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> tuple[str, InlineKeyboardMarkup | None]:
     _ = context._
     classes = list_classes(session=context.db, site_id=site_id)
     buttons = [
@@ -67,10 +69,8 @@ def _class_picker(
     ]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     if not rows:
-        return _("This site has no classes yet. Add classes first (houqin class add)."), (
-            InlineKeyboardMarkup([])
-        )
-    return _("Which class?"), InlineKeyboardMarkup(rows)
+        return _("This site has no classes yet. Add classes first (houqin class add)."), None
+    return _("Which class?"), inline_keyboard(rows)
 
 
 async def on_invite_button(update: Update, context: BotContext) -> None:
@@ -80,9 +80,9 @@ async def on_invite_button(update: Update, context: BotContext) -> None:
     _ = context._
     parts = unpack(PREFIX, query.data) or []
     try:
-        step, site_id = parts[0], int(parts[1])
+        step, site_id = parts[0], require_id(parts[1])
         role = Role(parts[2]) if step in {"r", "c"} else None
-        class_id = int(parts[3]) if step == "c" else None
+        class_id = require_id(parts[3]) if step == "c" else None
     except (IndexError, ValueError):
         await on_expired_button(update, context)
         return
@@ -174,7 +174,7 @@ async def cmd_invites(update: Update, context: BotContext) -> None:
             )
         )
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-    await reply(update, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
+    await reply(update, "\n".join(lines), reply_markup=inline_keyboard(rows))
 
 
 async def _withdraw(update: Update, context: BotContext, invite_id: int) -> None:

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.callbacks import pack, unpack
 from bot.context import BotContext
 from bot.errors import on_expired_button
+from bot.keyboards import inline_keyboard
 from bot.parsing import parse_id
 from bot.views import members as views
 from handlers.common import refuse, reply
@@ -43,7 +44,7 @@ async def cmd_members(update: Update, context: BotContext) -> None:
     buttons = [
         [InlineKeyboardButton(names[s], callback_data=pack(PREFIX, "l", s, 0))] for s in site_ids
     ]
-    await reply(update, _("Members of which site?"), reply_markup=InlineKeyboardMarkup(buttons))
+    await reply(update, _("Members of which site?"), reply_markup=inline_keyboard(buttons))
 
 
 def _page(context: BotContext, site_id: int, page: int) -> tuple[str, InlineKeyboardMarkup | None]:

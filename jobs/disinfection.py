@@ -14,13 +14,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackContext
 
 from bot.callbacks import pack
 from bot.context import HouqinApplication
 from bot.i18n import format_clock, format_day, translator
+from bot.keyboards import inline_keyboard
 from bot.labels import area_label
 from bot.views import disinfection as views
 from bot.views.disinfection_board import board
@@ -271,7 +272,7 @@ async def send_disinfection_reminders(context: CallbackContext[Any, Any, Any, An
                 key=f"disinfection-reminder:{site.id}:{day}:{person_id}",
                 chat_id=person.telegram_user_id,
                 text=text,
-                reply_markup=InlineKeyboardMarkup([[button]]),
+                reply_markup=inline_keyboard([[button]]),
                 kind=Kind.REMINDER,
             )
             failed |= outcome == Outcome.FAILED

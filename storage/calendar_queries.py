@@ -13,12 +13,13 @@ from sqlmodel import Session
 
 from storage.calendar import Task, list_tasks, local_now, state_of
 from storage.calendar_models import TaskStatus
-from storage.drills import Gap, compliance_gaps, list_drills
+from storage.drills import compliance_gaps as drill_gaps
+from storage.drills import list_drills
 from storage.models import Person, Site
 
 __all__ = [
     "DrillLedgerRow",
-    "Gap",
+    "GapRow",
     "TaskRow",
     "compliance_gaps",
     "drill_ledger",
@@ -56,6 +57,33 @@ class DrillLedgerRow:
     problems: str
     photos: int
     recorded_by: str
+
+
+@dataclass(frozen=True)
+class GapRow:
+    """A drill not done in its period ("本季度疏散演练未完成，剩余12天"); overdue when < 0."""
+
+    title: str
+    drill_type: str | None
+    recurrence: str  # quarterly → 本季度, monthly → 本月, term → 本学期
+    period_start: date
+    due_date: date
+    days_left: int
+
+
+def compliance_gaps(*, session: Session, site: Site, now: datetime) -> list[GapRow]:
+    """Drills whose current period is not done yet, and overdue drills of earlier periods."""
+    return [
+        GapRow(
+            title=gap.task.rule.title,
+            drill_type=gap.task.rule.drill_type,
+            recurrence=gap.task.rule.recurrence,
+            period_start=gap.task.occurrence.period_start,
+            due_date=gap.task.occurrence.due_date,
+            days_left=gap.days_left,
+        )
+        for gap in drill_gaps(session=session, site=site, now=now)
+    ]
 
 
 def _names(session: Session, ids: set[int | None]) -> dict[int, str]:

@@ -62,11 +62,27 @@ def unbind_group(*, session: Session, chat_id: int, person_id: int | None) -> St
 
 
 def move_group(*, session: Session, old_chat_id: int, new_chat_id: int) -> None:
-    """Follow a group that Telegram upgraded to a supergroup (its chat id changes)."""
+    """Follow a group that Telegram upgraded to a supergroup (its chat id changes).
+
+    When the new id is already bound (someone sent /bind in the supergroup first), that binding
+    is the live one: the old chat's binding is dropped, so nothing is posted to a dead chat.
+    """
     group = get_group(session=session, chat_id=old_chat_id)
-    if group is not None:
+    if group is None or old_chat_id == new_chat_id:
+        return
+    if get_group(session=session, chat_id=new_chat_id) is not None:
+        record_event(
+            session=session,
+            action="group.merge",
+            site_id=group.site_id,
+            person_id=None,
+            chat_id=new_chat_id,
+            old_chat_id=old_chat_id,
+        )
+        session.delete(group)
+    else:
         group.chat_id = new_chat_id
-        session.commit()
+    session.commit()
 
 
 def list_groups(

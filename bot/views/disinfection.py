@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import pack
 from bot.i18n import N_, Translate, format_clock, format_day
+from bot.keyboards import inline_keyboard
 from bot.labels import METHOD_LABELS, area_label
 from storage.disinfection import (
     LATE_ENTRY_DAYS,
@@ -54,6 +55,9 @@ def day_code(day: date) -> str:
 
 
 def parse_day(code: str) -> date:
+    """The day of a button; ValueError (an expired button) for anything but a plausible day."""
+    if len(code) != 8 or not code.isascii() or not code.isdigit() or code < "20000101":
+        raise ValueError(f"not a day: {code[:20]!r}")
     return date(int(code[:4]), int(code[4:6]), int(code[6:8]))
 
 
@@ -70,7 +74,7 @@ def method_text(_: Translate, record: DisinfectionRecord) -> str:
 
 def room_picker(
     _: Translate, language: str, day: date, today: date, pending: list[AreaStatus]
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> tuple[str, InlineKeyboardMarkup | None]:
     """Private chat: the rooms this person may confirm that are still to do."""
     buttons = [
         InlineKeyboardButton(
@@ -90,8 +94,8 @@ def room_picker(
     if not pending:
         return _("{day}: every room you look after is disinfected ✅").format(
             day=shown_day
-        ), InlineKeyboardMarkup(rows)
-    return _("Which room did you disinfect? ({day})").format(day=shown_day), InlineKeyboardMarkup(
+        ), inline_keyboard(rows)
+    return _("Which room did you disinfect? ({day})").format(day=shown_day), inline_keyboard(
         rows
     )
 
@@ -104,7 +108,7 @@ def _round(room: Room) -> tuple[int, ...]:
 
 def method_picker(
     _: Translate, title: str, room: Room, settings: SiteSettings
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> tuple[str, InlineKeyboardMarkup | None]:
     buttons = [
         InlineKeyboardButton(
             _(METHOD_LABELS[m]),
@@ -112,10 +116,10 @@ def method_picker(
         )
         for m in settings.disinfection_methods
     ]
-    return _("{room}: which method?").format(room=title), InlineKeyboardMarkup(_rows(buttons, 2))
+    return _("{room}: which method?").format(room=title), inline_keyboard(_rows(buttons, 2))
 
 
-def concentration_picker(_: Translate, title: str, room: Room) -> tuple[str, InlineKeyboardMarkup]:
+def concentration_picker(_: Translate, title: str, room: Room) -> tuple[str, InlineKeyboardMarkup | None]:
     area_id, day = room.area.id, room.day
     buttons = [
         InlineKeyboardButton(
@@ -127,14 +131,14 @@ def concentration_picker(_: Translate, title: str, room: Room) -> tuple[str, Inl
     other = InlineKeyboardButton(
         _("Other…"), callback_data=pack(PREFIX, "o", area_id, day_code(day), *_round(room))
     )
-    return _("{room}: chlorine concentration?").format(room=title), InlineKeyboardMarkup(
+    return _("{room}: chlorine concentration?").format(room=title), inline_keyboard(
         [buttons, [other]]
     )
 
 
 def uv_prompt(
     _: Translate, title: str, room: Room, minutes: int
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> tuple[str, InlineKeyboardMarkup | None]:
     start = InlineKeyboardButton(
         _("▶️ Start"),
         callback_data=pack(PREFIX, "u", room.area.id, day_code(room.day), *_round(room)),
@@ -142,12 +146,12 @@ def uv_prompt(
     text = _(
         "{room}: make sure no child is in the room, switch on the UV lamp, then tap Start. It must run {minutes} minutes."
     )
-    return text.format(room=title, minutes=minutes), InlineKeyboardMarkup([[start]])
+    return text.format(room=title, minutes=minutes), inline_keyboard([[start]])
 
 
 def uv_running(
     _: Translate, title: str, record: DisinfectionRecord, minutes: int, zone: ZoneInfo
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> tuple[str, InlineKeyboardMarkup | None]:
     assert record.started_at is not None and record.id is not None
     buttons = [
         InlineKeyboardButton(_("⏹ End"), callback_data=pack(PREFIX, "e", record.id)),
@@ -158,7 +162,7 @@ def uv_running(
     )
     return text.format(
         room=title, time=format_clock(record.started_at, zone), minutes=minutes
-    ), InlineKeyboardMarkup([buttons])
+    ), inline_keyboard([buttons])
 
 
 def recorded(
@@ -186,10 +190,10 @@ def recorded(
 
 def uv_reminder(
     _: Translate, title: str, record: DisinfectionRecord, minutes: int
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> tuple[str, InlineKeyboardMarkup | None]:
     assert record.id is not None
     end = InlineKeyboardButton(_("⏹ End"), callback_data=pack(PREFIX, "e", record.id))
     text = _(
         "⏰ {room}: the UV lamp has run {minutes} minutes. Switch it off, open the windows to ventilate, then tap End."
     )
-    return text.format(room=title, minutes=minutes), InlineKeyboardMarkup([[end]])
+    return text.format(room=title, minutes=minutes), inline_keyboard([[end]])

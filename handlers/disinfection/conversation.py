@@ -107,8 +107,11 @@ async def on_button(update: Update, context: BotContext) -> int:
 
 async def _step_picker(update: Update, context: BotContext, args: list[str]) -> int:
     assert update.callback_query is not None
+    sites, day = _sites(context), views.parse_day(args[0])
+    if not sites:
+        return await rooms.refuse(update, context, context._(views.NOT_ALLOWED))
     await update.callback_query.answer()
-    await _show_picker(update, context, _sites(context), views.parse_day(args[0]))
+    await _show_picker(update, context, sites, day)
     return END
 
 

@@ -9,6 +9,7 @@ from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
 from bot.labels import area_label
+from bot.parsing import require_id
 from bot.views import disinfection as views
 from handlers.common import reply
 from storage.disinfection import DisinfectionError, Room, check_day, load_room, may_disinfect
@@ -33,7 +34,7 @@ async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = 
 def load(context: BotContext, area_id: int | str, day: date | str) -> Room:
     """The room of a button or a pending entry, with that day's records (ValueError if gone)."""
     day = views.parse_day(day) if isinstance(day, str) else day
-    room = load_room(session=context.db, area_id=int(area_id), day=day)
+    room = load_room(session=context.db, area_id=require_id(str(area_id)), day=day)
     if room is None:
         raise ValueError("no such area")
     return room

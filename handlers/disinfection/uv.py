@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
+from bot.parsing import require_id
 from bot.views import disinfection as views
 from handlers.disinfection import rooms
 from jobs.disinfection import request_board_refresh
@@ -17,11 +18,11 @@ END = ConversationHandler.END
 
 
 async def step_uv_end(update: Update, context: BotContext, args: list[str]) -> int:
-    return await _finish_uv(update, context, int(args[0]), abort=False)
+    return await _finish_uv(update, context, require_id(args[0]), abort=False)
 
 
 async def step_uv_abort(update: Update, context: BotContext, args: list[str]) -> int:
-    return await _finish_uv(update, context, int(args[0]), abort=True)
+    return await _finish_uv(update, context, require_id(args[0]), abort=True)
 
 
 async def _finish_uv(update: Update, context: BotContext, record_id: int, *, abort: bool) -> int:

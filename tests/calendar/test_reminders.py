@@ -10,6 +10,7 @@ from tests.calendar.setup import (
     CAREGIVER,
     DIRECTOR,
     HEALTH_TEACHER,
+    KITCHEN,
     STAFF_GROUP,
     make_kindergarten,
     occurrences,
@@ -159,3 +160,17 @@ async def test_forged_or_stale_buttons_are_answered_as_expired(
     inspection = occurrences(db, rules(db, site)["safety_inspection"])[0]
     db.refresh(inspection)
     assert inspection.status == TaskStatus.UPCOMING
+
+
+async def test_staff_see_only_their_own_tasks(telegram: Telegram, db: Session) -> None:
+    make_kindergarten(db)
+    telegram.set_local_time("2026-11-21 09:00")
+
+    mine = (await telegram.send(KITCHEN, "📅 工作日历"))[-1]
+    nothing = (await telegram.send(CAREGIVER, "/tasks"))[-1]
+
+    assert mine.text.startswith("📅 我的任务：逾期及本周")
+    assert "🔔 11月25日（周三） 下月食谱 · 厨房人员" in mine.text
+    assert "园舍安全检查" not in mine.text
+    assert [label for label, _data in mine.buttons()] == ["✅ 下月食谱"]
+    assert "本周没有待办任务。👍" in nothing.text and nothing.buttons() == []

@@ -9,6 +9,9 @@ from typing import Any
 
 from telegram.request import BaseRequest, RequestData
 
+from sandbox.errors import QUERY_TOO_OLD, ApiError, bad_request
+from sandbox.markup import validate_markup
+
 BOT_USER = {
     "id": 7000000001,
     "is_bot": True,
@@ -63,6 +66,10 @@ class OfflineRequest(BaseRequest):
     next_message_id: int = 100
     # Answers to return instead of success, by method: tests use this for Telegram errors.
     failures: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
+    # Answering a callback query twice is refused, as Telegram does ("query is too old").
+    # Off by default: an update retried after a database outage answers its tap again.
+    strict_answers: bool = False
+    answered_queries: set[str] = field(default_factory=set)
     # Files users sent, by file id: served by getFile and the file download URL.
     files: dict[str, bytes] = field(default_factory=dict)
 
@@ -95,9 +102,32 @@ class OfflineRequest(BaseRequest):
             status, body = self.failures[api_method]
             self.calls.append(Call(api_method, params, body))
             return status, json.dumps(body).encode()
+        try:
+            self._refuse_like_telegram(api_method, params)
+        except ApiError as error:
+            self.calls.append(Call(api_method, params, error.to_json()))
+            return error.code, json.dumps(error.to_json()).encode()
         result = self._answer(api_method, params)
         self.calls.append(Call(api_method, params, result))
         return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def _refuse_like_telegram(self, method: str, params: dict[str, Any]) -> None:
+        """What real Telegram answers 400 to (the sandbox's rules, with its exact texts):
+        a markup of none of the four kinds (an empty keyboard serialises as `{}`), a bad
+        inline button, and (with `strict_answers`) a callback query answered twice."""
+        if "reply_markup" in params:
+            raw = params["reply_markup"]
+            try:
+                markup = validate_markup(json.loads(raw) if isinstance(raw, str) else raw)
+            except ValueError:
+                raise bad_request("can't parse reply keyboard markup JSON object") from None
+            if method.startswith("editMessage") and markup and "inline_keyboard" not in markup:
+                raise bad_request("inline keyboard expected")
+        if method == "answerCallbackQuery" and self.strict_answers:
+            query_id = str(params.get("callback_query_id"))
+            if query_id in self.answered_queries:
+                raise bad_request(QUERY_TOO_OLD)
+            self.answered_queries.add(query_id)
 
     def _answer(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
