@@ -12,6 +12,7 @@ Run: .venv/bin/python -m benchmarks.repairs
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
 import statistics
@@ -28,6 +29,7 @@ from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filte
 from benchmarks.common import backends, fresh_database, percentile, report
 from bot.app import build_application
 from bot.config import Settings
+from bot.context import HouqinApplication
 from storage.groups import bind_group
 from storage.models import AuditEvent, GroupPurpose
 from storage.people import add_membership, get_or_create_person
@@ -145,6 +147,9 @@ def group_message(user_id: int, chat_id: int, number: int, text: str) -> dict[st
 
 async def timed(app: Any, payload: dict[str, Any]) -> float:
     update = Update.de_json(payload, app.bot)
+    if isinstance(app, HouqinApplication):
+        # As in production: getUpdates stores each batch in the inbox before processing.
+        app.inbox.store([(payload["update_id"], json.dumps(payload))])
     started = time.perf_counter()
     await app.process_update(update)
     elapsed = time.perf_counter() - started

@@ -11,7 +11,9 @@ BENCHMARKS = [
     "benchmarks.disinfection_confirm",
     "benchmarks.sandbox_roundtrip",
     "benchmarks.broadcast",
+    "benchmarks.summary",
     "benchmarks.repairs",
+    "benchmarks.faults_kill9",
 ]
 
 

@@ -19,23 +19,35 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
+# Each registers its site scheduler.
 import jobs.calendar
 import jobs.deliveries
 import jobs.disinfection
 import jobs.notices
 import jobs.repairs_deadlines
-import jobs.samples  # noqa: F401
+import jobs.samples
+import jobs.summary  # noqa: F401
 from bot.callbacks import pattern
 from bot.commands import publish_commands
 from bot.config import Settings
 from bot.context import BotContext, HouqinApplication
 from bot.errors import ignore_edits, on_error, on_expired_button, refuse_chatless_buttons
-from bot.inbox import Inbox, InboxQueue, InboxRequest
+from bot.inbox import Inbox, InboxQueue, InboxRequest, ReplayRequest
 from bot.menu import menu_button
 from bot.persistence import SQLPersistence
 from bot.ratelimit import TwoLaneRateLimiter
 from bot.views import notices as notice_views
-from handlers import account, deliveries, groups, invites, members, notices, onboarding
+from handlers import (
+    account,
+    deliveries,
+    export,
+    groups,
+    invites,
+    members,
+    notices,
+    onboarding,
+    summary,
+)
 from handlers.calendar import conversation as calendar
 from handlers.calendar import tasks as calendar_tasks
 from handlers.disinfection import conversation as disinfection
@@ -83,7 +95,7 @@ def build_application(
     sends = HTTPXRequest(
         connection_pool_size=64, connect_timeout=10, read_timeout=timeout, write_timeout=timeout
     )
-    builder = builder.request(request or sends)
+    builder = builder.request(ReplayRequest(request or sends))
     polling = request or HTTPXRequest(connection_pool_size=1, connect_timeout=10, read_timeout=10)
     builder = builder.get_updates_request(InboxRequest(polling, inbox))
     if settings.rate_limit if rate_limiter is None else rate_limiter:
@@ -128,6 +140,9 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("epidemic", epidemic.cmd_epidemic))
     app.add_handler(CommandHandler("notices", notice_acks.cmd_notices, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("stop", notice_parents.cmd_stop, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("today", summary.cmd_today, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("week", summary.cmd_week, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("export", export.cmd_export, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("tickets", repairs_lists.cmd_tickets, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("ticket", repairs_lists.cmd_ticket, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("samples", cmd_samples, filters.ChatType.PRIVATE))
@@ -136,6 +151,8 @@ def register_handlers(app: Application) -> None:
 
     # Menu buttons are plain text in the user's language.
     app.add_handler(MessageHandler(menu_button("disinfection"), disinfection.cmd_disinfect))
+    app.add_handler(MessageHandler(menu_button("today"), summary.cmd_today))
+    app.add_handler(MessageHandler(menu_button("export"), export.cmd_export))
     app.add_handler(MessageHandler(menu_button("samples"), cmd_samples))
     app.add_handler(MessageHandler(menu_button("invite"), invites.cmd_invite))
     app.add_handler(MessageHandler(menu_button("calendar"), calendar_tasks.cmd_tasks))
@@ -147,6 +164,8 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(account.on_language_button, pattern=pattern("lang")))
     app.add_handler(CallbackQueryHandler(invites.on_invite_button, pattern=pattern(invites.PREFIX)))
     app.add_handler(CallbackQueryHandler(groups.on_bind_button, pattern=pattern(groups.PREFIX)))
+    app.add_handler(CallbackQueryHandler(summary.on_summary_button, pattern=pattern("sum")))
+    app.add_handler(CallbackQueryHandler(export.on_export_button, pattern=pattern(export.PREFIX)))
     app.add_handler(
         CallbackQueryHandler(members.on_members_button, pattern=pattern(members.PREFIX))
     )

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from telegram import Bot
 from telegram.error import TelegramError
 
+from bot.cli_export import add_export_command
 from bot.cli_jobs import add_jobs_commands
 from bot.cli_plan import add_plan_commands
 from bot.config import Settings, load_settings
@@ -98,6 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8088)
     sandbox.set_defaults(func=cmd_sandbox)
+    add_export_command(commands)
     return parser
 
 

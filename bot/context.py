@@ -15,16 +15,16 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.cards import CardEditor
 from bot.config import Settings
 from bot.i18n import Translate, translator
-from bot.inbox import Inbox
+from bot.inbox import Inbox, replaying
 from bot.persistence import SQLPersistence, persistence_session
 from bot.processing import (
     AlreadyDone,
     Processor,
     UpdateRun,
+    UpdateSession,
     close_quietly,
     current_run,
     is_outage,
-    mark_done_on_commit,
 )
 from storage.people import RoleAtSite, Sender, load_identity
 from storage.types import utcnow
@@ -53,7 +53,8 @@ class HouqinApplication(Application[Any, Any, Any, Any, Any, Any]):
         self.processor = Processor(self)
 
     def open_session(self) -> Session:
-        return Session(self.engine, expire_on_commit=False)
+        """The update's session; its first commit also marks the update done (bot.processing)."""
+        return UpdateSession(self.engine, expire_on_commit=False, info={"run": current_run.get()})
 
     async def process_update(self, update: object) -> None:
         """Through the inbox: skipped if done before, marked done with its effects, never raises."""
@@ -64,10 +65,12 @@ class HouqinApplication(Application[Any, Any, Any, Any, Any, Any]):
             return
         run = UpdateRun(update)
         token = current_run.set(run)
+        replay = replaying.set(update.update_id in self.inbox.replays)
         try:
             await self._process(update)
             await self.processor.finish(run)
         finally:
+            replaying.reset(replay)
             current_run.reset(token)
 
     async def _process(self, update: object) -> None:
@@ -132,7 +135,6 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         session = _update_session.get()
         if session is None:
             session = self.app.open_session()
-            mark_done_on_commit(session)
             _update_session.set(session)
         return session
 

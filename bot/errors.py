@@ -44,7 +44,9 @@ async def _tell(update: Update, context: BotContext, text: str) -> None:
         except BadRequest:
             chat = update.effective_chat
             private = chat is not None and chat.type == "private"
-            await context.bot.send_message(chat.id if private and chat else query.from_user.id, text)
+            await context.bot.send_message(
+                chat.id if private and chat else query.from_user.id, text
+            )
             return
     if update.effective_chat is not None:
         await context.bot.send_message(update.effective_chat.id, text)

@@ -14,6 +14,7 @@ import asyncio
 import json
 import logging
 from collections import OrderedDict
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -24,6 +25,8 @@ from telegram.request import BaseRequest, RequestData
 from storage.inbox import is_done, pending_updates, store_updates
 
 log = logging.getLogger(__name__)
+# True while an update is processed for the second time or later (see ReplayRequest).
+replaying: ContextVar[bool] = ContextVar("replaying", default=False)
 REMEMBERED_DONE = 10_000  # recent done ids kept in memory: a redelivery costs no query
 
 
@@ -33,22 +36,30 @@ class Inbox:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.fresh: set[int] = set()  # stored by this process, not done yet
+        self.known: set[int] = set()  # were in the database already when stored again
+        self.replays: set[int] = set()  # begun before (by a killed run, or failed): run again
         self._done: OrderedDict[int, None] = OrderedDict()
 
     def store(self, updates: list[tuple[int, str]]) -> None:
         """Store a batch (one transaction); raises if the database cannot take it."""
-        self.fresh |= store_updates(engine=self.engine, updates=updates)
-        # Ids the database knew already were stored by an earlier run: checked when processed.
+        new = store_updates(engine=self.engine, updates=updates)
+        self.fresh |= new
+        # Stored by an earlier run (redelivered): looked up when processed.
+        self.known |= {update_id for update_id, _ in updates} - new
 
     def was_done(self, update_id: int) -> bool:
+        """Whether to skip it. An update that never went through `store` (handed to the
+        application directly) costs no query: its first commit is refused if it was done."""
         if update_id in self._done:
             return True
-        if update_id in self.fresh:
+        if update_id not in self.known:
             return False
+        self.known.discard(update_id)
         return is_done(engine=self.engine, update_id=update_id)
 
     def done(self, update_id: int) -> None:
         self.fresh.discard(update_id)
+        self.replays.discard(update_id)
         self._done[update_id] = None
         if len(self._done) > REMEMBERED_DONE:
             self._done.popitem(last=False)
@@ -60,6 +71,7 @@ class Inbox:
             update = Update.de_json(json.loads(payload), bot)
             if update is not None:
                 self.fresh.add(update_id)
+                self.replays.add(update_id)
                 updates.append(update)
         return updates
 
@@ -113,6 +125,55 @@ class InboxRequest(BaseRequest):
                 # Not stored, so not confirmed: Telegram gives them again on the next poll.
                 log.error("Could not store %d update(s); polling again later: %s", len(rows), error)
                 raise NetworkError("the inbox could not store the updates") from error
+        return code, payload
+
+
+# What a second run of an update meets because the first run already did it; harmless.
+_ALREADY_DONE = (
+    ("answercallbackquery", b"query is too old"),
+    ("editmessagetext", b"message is not modified"),
+    ("editmessagereplymarkup", b"message is not modified"),
+    ("editmessagecaption", b"message is not modified"),
+)
+
+
+class ReplayRequest(BaseRequest):
+    """The transport for sends. While an update runs a second time (left unfinished by a
+    killed run, or retried after a database outage), Telegram's "already done" refusals of
+    what the first run did are taken as success, so the update can finish its work."""
+
+    def __init__(self, inner: BaseRequest) -> None:
+        self.inner = inner
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self.inner.read_timeout
+
+    async def initialize(self) -> None:
+        await self.inner.initialize()
+
+    async def shutdown(self) -> None:
+        await self.inner.shutdown()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        code, payload = await self.inner.do_request(
+            url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
+        )
+        if code == 400 and replaying.get():
+            api_method = url.rsplit("/", 1)[-1].lower()
+            lowered = payload.lower()
+            if any(api_method == m and text in lowered for m, text in _ALREADY_DONE):
+                log.info("Replay: %s was done by the first run", api_method)
+                return 200, b'{"ok": true, "result": true}'
         return code, payload
 
 

@@ -35,6 +35,8 @@ MENU: list[MenuItem] = [
         N_("🧴 Disinfection"),
         _allowed(Action.DISINFECT_OWN_CLASS, Action.DISINFECT_ANY_CLASS),
     ),
+    MenuItem("today", N_("📊 Today"), _allowed(Action.VIEW_SUMMARY)),
+    MenuItem("export", N_("📁 Ledgers"), _allowed(Action.EXPORT_LEDGERS)),
     MenuItem("repair", N_("🔧 Repair"), _allowed(Action.REPORT_REPAIR)),
     MenuItem("hazard", N_("⚠️ Hazard"), _allowed(Action.REPORT_REPAIR)),
     MenuItem("samples", N_("🥡 Food samples"), _allowed(Action.LOG_SAMPLES)),

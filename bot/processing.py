@@ -1,4 +1,4 @@
-"""One update from the inbox to done: skip what was done, retry what a database outage broke.
+"""One update from the inbox to done: skip what was done, retry what a passing outage broke.
 
 The update's `done_at` is written in the transaction of its first commit (a session event
 on the update's session), so a crash can never leave its effects stored and the update
@@ -19,6 +19,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, PendingRollbackError
 from sqlmodel import Session
 from telegram import Update
+from telegram.error import BadRequest, NetworkError, RetryAfter
 
 from storage.inbox import mark_done
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from bot.context import HouqinApplication
 
 log = logging.getLogger(__name__)
-# Waits before each new try of an update that a database outage broke: about a minute in all.
+# Waits before each new try of an update an outage broke (database or Telegram): ~1 min in all.
 RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 15.0, 15.0)
 
 
@@ -38,36 +39,43 @@ class AlreadyDone(Exception):
 class UpdateRun:
     update: Update
     marked: bool = False  # done_at committed with the update's own changes
-    outage: BaseException | None = None  # the database went away while handling it
+    outage: BaseException | None = None  # a passing failure (see is_outage) interrupted it
 
 
 current_run: ContextVar[UpdateRun | None] = ContextVar("current_run", default=None)
 
 
 def is_outage(error: BaseException) -> bool:
-    """A lost or refused database connection (worth retrying), not a bug or a bad value."""
+    """A passing failure worth running the update again for: a lost or refused database
+    connection, Telegram unreachable, slow (timeout), failing (5xx) or flooded (429) —
+    not a bug, a bad value, or a refusal (BadRequest, Forbidden)."""
     if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    if isinstance(error, RetryAfter):
+        return True
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
         return True
     return isinstance(error, OperationalError | InterfaceError | PendingRollbackError)
 
 
-def mark_done_on_commit(session: Session) -> None:
-    """Make the update's first commit also record it as done (see the module's docstring)."""
-    run = current_run.get()
-    if run is None:
+class UpdateSession(Session):
+    """The session of one update: its first commit also records the update as done."""
+
+
+@event.listens_for(UpdateSession, "before_commit")
+def _mark_with_the_first_commit(session: Session) -> None:
+    run = session.info.get("run")
+    if not isinstance(run, UpdateRun) or run.marked:
         return
+    if not mark_done(connection=session.connection(), update_id=run.update.update_id):
+        raise AlreadyDone(run.update.update_id)
 
-    def before_commit(committing: Session) -> None:
-        if not run.marked and not mark_done(
-            connection=committing.connection(), update_id=run.update.update_id
-        ):
-            raise AlreadyDone(run.update.update_id)
 
-    def after_commit(_: Session) -> None:
+@event.listens_for(UpdateSession, "after_commit")
+def _marked(session: Session) -> None:
+    run = session.info.get("run")
+    if isinstance(run, UpdateRun):
         run.marked = True
-
-    event.listen(session, "before_commit", before_commit)
-    event.listen(session, "after_commit", after_commit)
 
 
 def close_quietly(session: Session) -> None:
@@ -126,7 +134,10 @@ class Processor:
         # Never yields to the event loop: nothing else runs between an update and its end.
         with Session(self.app.engine) as session:
             self.app.write_persistence(session)
-            if mark_done(connection=session.connection(), update_id=update_id) or run.marked:
+            if run.marked:  # done_at went in with its first change: only the state is left
+                if session.new or session.dirty or session.deleted:
+                    session.commit()
+            elif mark_done(connection=session.connection(), update_id=update_id):
                 session.commit()
             else:
                 log.warning("Update %s was finished by another process; discarded", update_id)
@@ -135,8 +146,9 @@ class Processor:
         update_id = run.update.update_id
         tries = self.tries.get(update_id, 0)
         self.tries[update_id] = tries + 1
+        self.app.inbox.replays.add(update_id)
         log.warning(
-            "Update %s hit a database outage (%s); try %d in %.1f s",
+            "Update %s was interrupted (%s); try %d in %.1f s",
             update_id,
             run.outage,
             tries + 2,

@@ -1,5 +1,5 @@
 """Repairs' timed work: overdue tickets escalated once per level, unanswered checks handed
-to the logistics lead, and the morning card.
+to the logistics lead, posts and photos that failed retried, and the morning card.
 
 Escalations are keyed in the outbox (`repairs-overdue:<ticket>:<level>:<person>`) and the
 level reached is stored on the ticket: each is sent exactly once, also across restarts.
@@ -18,7 +18,7 @@ from bot.context import HouqinApplication
 from bot.i18n import translator
 from bot.views import repairs as views
 from jobs.outbox import Kind, Outcome, send_once
-from jobs.repairs import download_photos, lead_side
+from jobs.repairs import after_ticket_opened, download_photos, lead_side
 from jobs.repairs_card import refresh_card
 from jobs.schedule import SITE_SCHEDULERS, replace_job
 from storage.db import session_scope
@@ -27,6 +27,7 @@ from storage.permissions import Role
 from storage.repairs import mark_escalated
 from storage.repairs_models import Ticket, TicketKind
 from storage.repairs_queries import (
+    list_new,
     list_overdue,
     list_people_in_role,
     list_unverified,
@@ -37,19 +38,21 @@ from storage.site_settings import get_site_settings
 from storage.sites import get_site
 
 CHECK_SECONDS = 300
+# The first check after a start: soon, so what a crash left owed goes out within a minute.
+FIRST_CHECK_SECONDS = 60
 LEAD, DIRECTOR = 1, 2
 
 
 def schedule_repairs(app: HouqinApplication, site: Site) -> None:
-    """The deadline check every few minutes (after a restart too: nothing is lost, since each
-    run looks at everything overdue) and the morning card."""
+    """The deadline check every few minutes (a minute after a start too: nothing is lost,
+    since each run looks at everything overdue or owed) and the morning card."""
     replace_job(
         app,
         f"repairs-deadlines:{site.id}",
         method="run_repeating",
         callback=check_repair_deadlines,
         interval=CHECK_SECONDS,
-        first=CHECK_SECONDS,
+        first=FIRST_CHECK_SECONDS,
         data=site.id,
     )
     replace_job(
@@ -86,6 +89,11 @@ async def check_repair_deadlines(context: CallbackContext[Any, Any, Any, Any]) -
         await _hand_unanswered_checks(app, session, site)
         for ticket in tickets_with_missing_files(session=session, site_id=site.id or 0):
             await download_photos(app, session, ticket)
+        new = [t.id or 0 for t in list_new(session=session, site_id=site.id or 0)]
+    # A post lost to a crash or a Telegram failure right after the report is sent now; the
+    # posts are keyed, so those that went out are not sent again.
+    for ticket_id in new:
+        await after_ticket_opened(app, ticket_id)
 
 
 async def _escalate_overdue(app: HouqinApplication, session: Session, site: Site) -> None:

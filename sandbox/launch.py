@@ -199,6 +199,20 @@ def show_todays_boards(app: HouqinApplication) -> None:
             request_card_refresh(app, site.id or 0)  # the calendar's month card
 
 
+async def show_last_summary(app: HouqinApplication) -> None:
+    """Two weeks of history, and the last school day's summary to the director (once)."""
+    from jobs.summary import deliver_summary
+    from sandbox.demo_history import last_school_day, seed_disinfection_history
+    from storage.disinfection import local_today
+
+    with session_scope(app.engine) as session:
+        sites = [s for s in list_sites(session=session) if s.name == SITE_NAME]
+    for site in sites:
+        today = local_today(site, app.clock())
+        seed_disinfection_history(app.engine, site, today)
+        await deliver_summary(app, site.id or 0, last_school_day(today))
+
+
 async def run_sandbox(settings: Settings, *, host: str = "127.0.0.1", port: int = 8088) -> None:
     from storage.migrate import upgrade
 
@@ -212,6 +226,7 @@ async def run_sandbox(settings: Settings, *, host: str = "127.0.0.1", port: int 
         seed_demo_tickets(engine)
         app = await start_bot(bot_settings, engine)
         show_todays_boards(app)
+        await show_last_summary(app)
         await show_demo_tickets(app)
         # Members open the bot once, as real staff do after joining, so each has the menu.
         for user_id, _label, _name, role, _class in CAST:

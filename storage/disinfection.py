@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import UniqueConstraint, and_, bindparam, insert
+from sqlalchemy import Index, UniqueConstraint, and_, bindparam, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
@@ -36,7 +36,11 @@ class DisinfectionRecord(SQLModel, table=True):
     """One round of disinfection of one area on one local day."""
 
     __tablename__ = "disinfection_record"
-    __table_args__ = (UniqueConstraint("area_id", "day", "round"),)
+    __table_args__ = (
+        UniqueConstraint("area_id", "day", "round"),
+        # A site's day: the board, the reminders and the summary all start from it.
+        Index("ix_disinfection_record_site_day", "site_id", "day"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     site_id: int = Field(foreign_key="site.id", index=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -53,17 +54,20 @@ def mark_done(*, connection: Connection, update_id: int, now: datetime | None = 
     transaction must not be committed.
     """
     moment = now or utcnow()
-    statement = _insert(connection.dialect.name).values(
-        update_id=update_id, received_at=moment, done_at=moment, attempts=1
-    )
-    result = connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=[TABLE.c.update_id],
-            set_={"done_at": statement.excluded.done_at},
-            where=TABLE.c.done_at.is_(None),
-        ).returning(TABLE.c.update_id)
-    )
+    values = {"update_id": update_id, "received_at": moment, "done_at": moment, "attempts": 1}
+    result = connection.execute(_mark_done_statement(connection.dialect.name), values)
     return result.first() is not None
+
+
+@cache
+def _mark_done_statement(dialect: str) -> Any:
+    """Built once per dialect (the busiest statement: one per update); values bound per call."""
+    statement = _insert(dialect)
+    return statement.on_conflict_do_update(
+        index_elements=[TABLE.c.update_id],
+        set_={"done_at": statement.excluded.done_at},
+        where=TABLE.c.done_at.is_(None),
+    ).returning(TABLE.c.update_id)
 
 
 def is_done(*, engine: Engine, update_id: int) -> bool:

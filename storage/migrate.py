@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from alembic import command
@@ -31,6 +32,12 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def pending_migrations(engine: Engine) -> bool:
     """True when the database is behind the code (or has never been migrated)."""
     head = ScriptDirectory.from_config(alembic_config(str(engine.url))).get_current_head()
-    with engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
+    quiet = logging.getLogger("alembic.runtime.migration")
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)  # a read-only check: "Context impl …" says nothing useful
+    try:
+        with engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+    finally:
+        quiet.setLevel(level)
     return current != head

@@ -40,6 +40,9 @@ class Action(StrEnum):
     # 告家长书: the whole site (or any classes of it), or only one's own class.
     SEND_NOTICES = "send_notices"
     SEND_CLASS_NOTICES = "send_class_notices"
+    VIEW_SUMMARY = "view_summary"
+    RECEIVE_DAILY_SUMMARY = "receive_daily_summary"
+    EXPORT_LEDGERS = "export_ledgers"
     LOG_SAMPLES = "log_samples"
     CHECK_SAMPLES = "check_samples"
     HOLD_SAMPLES = "hold_samples"
@@ -96,6 +99,9 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.RECEIVE_HYGIENE_ESCALATION,
             Action.SET_EPIDEMIC_MODE,
             Action.SEND_NOTICES,
+            Action.VIEW_SUMMARY,
+            Action.RECEIVE_DAILY_SUMMARY,
+            Action.EXPORT_LEDGERS,
             Action.MANAGE_MEMBERS,
             Action.ASSIGN_REPAIR,
             Action.VIEW_ALL_TICKETS,
@@ -109,6 +115,8 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.DISINFECT_ANY_CLASS,
             Action.RECEIVE_HYGIENE_ESCALATION,
             Action.SET_EPIDEMIC_MODE,
+            Action.VIEW_SUMMARY,
+            Action.EXPORT_LEDGERS,
             Action.CHECK_SAMPLES,
             Action.HOLD_SAMPLES,
             Action.RELEASE_SAMPLES,

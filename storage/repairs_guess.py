@@ -52,6 +52,10 @@ KEYWORDS: list[tuple[Category, tuple[str, ...]]] = [
 ]
 
 
+# Rooms of a class, recognised after its name ("小一班 午睡室") though not offered as places.
+ROOM_WORDS = ("活动室", "午睡室", "寝室", "卫生间", "盥洗室", "教室", "办公室")
+
+
 @dataclass(frozen=True)
 class Guess:
     location: str
@@ -80,7 +84,7 @@ def _find(text: str, names: Sequence[str]) -> str | None:
 def guess(text: str, class_names: Sequence[str], places: Sequence[str]) -> Guess:
     """Where (a class, a place, or both), what kind, and the description without them."""
     body = TRIGGER.sub("", text, count=1).strip()
-    school_class, place = _find(body, class_names), _find(body, places)
+    school_class, place = _find(body, class_names), _find(body, [*places, *ROOM_WORDS])
     location = " ".join(p for p in (school_class, place) if p)
     rest = body
     for token in (school_class, place):

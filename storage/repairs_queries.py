@@ -141,6 +141,12 @@ def list_overdue(
     return list(session.exec(_OVERDUE, params=params))
 
 
+def list_new(*, session: Session, site_id: int) -> list[Ticket]:
+    """Opened tickets nobody has taken yet (their post may still be owed to maintenance)."""
+    query = select(Ticket).where(Ticket.site_id == site_id, Ticket.status == Status.NEW)
+    return list(session.exec(query.order_by(col(Ticket.id))))
+
+
 def list_unverified(*, session: Session, site_id: int, done_before: datetime) -> list[Ticket]:
     """Done tickets nobody has checked since before this moment."""
     query = select(Ticket).where(

@@ -43,6 +43,8 @@ class SiteSettings(BaseModel):
     chlorine_min_mg_l: int = 100
     chlorine_max_mg_l: int = 2000
     sample_min_grams: int = 125
+    # The director's daily summary: when (school days; boarding sites every day).
+    summary_time: time = time(17, 30)
     sample_keep_hours: int = Field(default=48, ge=48, le=24 * 14)
     # None: breakfast, lunch and snack, plus dinner at boarding sites (see storage.samples).
     meals: list[MealSetting] | None = None

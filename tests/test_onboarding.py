@@ -29,6 +29,8 @@ async def test_director_joins_by_deep_link_and_sees_a_chinese_menu(
     assert "欢迎加入第一幼儿园" in reply.text and "园长" in reply.text
     assert reply.keyboard() == [
         "🧴 消毒打卡",
+        "📊 今日概况",
+        "📁 台账导出",
         "🔧 报修",
         "⚠️ 隐患",
         "📅 工作日历",

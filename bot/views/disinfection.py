@@ -95,9 +95,7 @@ def room_picker(
         return _("{day}: every room you look after is disinfected ✅").format(
             day=shown_day
         ), inline_keyboard(rows)
-    return _("Which room did you disinfect? ({day})").format(day=shown_day), inline_keyboard(
-        rows
-    )
+    return _("Which room did you disinfect? ({day})").format(day=shown_day), inline_keyboard(rows)
 
 
 def _round(room: Room) -> tuple[int, ...]:
@@ -119,7 +117,9 @@ def method_picker(
     return _("{room}: which method?").format(room=title), inline_keyboard(_rows(buttons, 2))
 
 
-def concentration_picker(_: Translate, title: str, room: Room) -> tuple[str, InlineKeyboardMarkup | None]:
+def concentration_picker(
+    _: Translate, title: str, room: Room
+) -> tuple[str, InlineKeyboardMarkup | None]:
     area_id, day = room.area.id, room.day
     buttons = [
         InlineKeyboardButton(

@@ -152,7 +152,7 @@ def work_buttons(
     if ticket.status in {Status.ACCEPTED, Status.IN_PROGRESS, Status.REOPENED} and (
         ticket.assignee_id is not None
     ):
-        row.append(button(_("✅ Done"), "fin", tid))
+        row.append(button(_("✅ Finished"), "fin", tid))
     second: list[InlineKeyboardButton] = []
     if ticket.status in UNFIXED and ticket.assignee_id is not None:
         second.append(button(_("🚫 Cannot fix"), "cf", tid))

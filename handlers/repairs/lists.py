@@ -14,6 +14,7 @@ from bot.views import repairs as views
 from bot.views import repairs_forms as forms
 from handlers.common import refuse, reply
 from handlers.repairs.common import actor_at, answer_error, edit, report_site, ticket_for, toast
+from storage.people import sites_where_allowed
 from storage.permissions import Action
 from storage.repairs_models import PhotoStage, Status, Ticket
 from storage.repairs_queries import (
@@ -89,7 +90,7 @@ async def cmd_ticket(update: Update, context: BotContext) -> None:
     if parsed is None:
         await reply(update, _("Which ticket? For example: /ticket 142"))
         return
-    site_ids = [r.site_id for r in context.roles if r.role != "parent"]
+    site_ids = sites_where_allowed(context.roles, Action.REPORT_REPAIR)
     ticket = find_ticket(session=context.db, site_ids=site_ids, year=parsed[0], number=parsed[1])
     actor = actor_at(context, ticket.site_id) if ticket else None
     if ticket is None or actor is None:

@@ -36,6 +36,8 @@ ANY_HOUR = {
     "board_post_time": time(0, 0),
     "disinfection_deadline": time(23, 58, 59),
     "disinfection_escalation_minutes": 1,
+    # The daily summary too waits for the end of the day, so on-demand summaries are alone.
+    "summary_time": time(23, 59, 30),
     # The calendar's morning run (and its month card) stays out of the other stories.
     "calendar_reminder_time": time(23, 59, 59),
 }

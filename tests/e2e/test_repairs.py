@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from sandbox.demo_repairs import seed_demo_tickets
 from sandbox.state import Chat, Message
@@ -83,3 +83,51 @@ async def test_zhao_qiang_works_the_demo_tickets_from_his_private_chat(
     with kindergarten.session() as session:
         statuses = sorted(t.status for t in session.exec(select(Ticket)).all())
     assert statuses == sorted(["verified", "new", "in_progress", "new"])
+
+
+async def test_kill9_while_the_fixer_is_asked_for_his_note_keeps_the_question(
+    kindergarten: Kindergarten, launch_bot: LaunchBot
+) -> None:
+    seed_demo_tickets(kindergarten.engine)
+    bot = await launch_bot()
+    users, zhao = kindergarten.users, kindergarten.person(ZHAO_QIANG)
+    chat = users.private_chat(zhao)
+    asked = users.send_text(zhao, "/tickets")
+    listing = await users.wait_for_bot_message(zhao, after=asked, timeout=WAIT)
+    code = next(line.split()[1] for line in text_of(listing).splitlines() if "水龙头漏水" in line)
+    users.press_button(zhao, listing, text=code)
+    card = await bot_message(kindergarten, chat, "🔧 报修 " + code)
+    users.press_button(zhao, card, text="✅ 完成")
+    await bot_message(kindergarten, chat, f"✅ {code}：做了哪些维修？")
+
+    assert bot._process is not None
+    bot._process.kill()  # SIGKILL: no shutdown, no last write
+    await bot._process.wait()
+    again = await launch_bot()
+    users.send_text(zhao, "换了水龙头垫圈")
+    # If the kill came before the tap was recorded as done, the tap is replayed and the
+    # question asked once more; either way the typed note is taken as its answer.
+    await bot_message(kindergarten, chat, "请发一张修好后的照片。")
+    sent = users.send_photo(zhao, PHOTO)
+    done = await users.wait_for_bot_message(zhao, after=sent, timeout=WAIT)
+
+    assert text_of(done) == f"✅ {code} 已完成，将由报修人验收。"
+
+    def after_photo() -> TicketPhoto | None:
+        with kindergarten.session() as session:
+            return session.exec(
+                select(TicketPhoto).where(
+                    TicketPhoto.stage == "after", col(TicketPhoto.path).is_not(None)
+                )
+            ).first()
+
+    await users.wait_until(lambda: after_photo() is not None, timeout=WAIT, what="the file")
+    photo = after_photo()
+    assert photo is not None and (again.workdir / "data" / str(photo.path)).read_bytes() == PHOTO
+    with kindergarten.session() as session:
+        ticket = session.exec(select(Ticket).where(Ticket.id == photo.ticket_id)).one()
+    assert (ticket.description, ticket.status, ticket.done_note) == (
+        "水龙头漏水",
+        Status.DONE,
+        "换了水龙头垫圈",
+    )

@@ -273,3 +273,26 @@ async def test_a_double_tap_in_epidemic_mode_cannot_record_the_next_round(
     assert [r.round for r in records(db)] == [1, 2]
     assert "✅ 已记录" in texts(first)[-1] and "✅ 已记录" in texts(next_round)[-1]
     assert not any("✅ 已记录" in t for t in texts(second))
+
+
+async def test_a_webhook_update_is_stored_before_the_queue_takes_it(
+    telegram: Telegram, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = telegram.app
+    message = {"message_id": 1, "date": 0, "chat": {"id": 5, "type": "private"}, "text": "hi"}
+    # PTB's webhook handler answers 200 only once `update_queue.put` has returned.
+    await app.update_queue.put(Update.de_json({"update_id": 930_001, "message": message}, app.bot))
+    await asyncio.wait_for(app.update_queue.join(), 5)
+
+    row = inbox_rows(db)[930_001]
+    assert json.loads(row.payload or "")["message"]["text"] == "hi" and row.done_at is not None
+
+    def database_away(**_: Any) -> set[int]:
+        raise OperationalError("INSERT", {}, Exception("connection refused"))
+
+    monkeypatch.setattr("bot.inbox.store_updates", database_away)
+    with pytest.raises(OperationalError):  # so the webhook answers 500: Telegram retries
+        await app.update_queue.put(
+            Update.de_json({"update_id": 930_002, "message": message}, app.bot)
+        )
+    assert 930_002 not in inbox_rows(db)

@@ -11,6 +11,7 @@ from tests.repairs.setup import (
     CAREGIVER,
     DIRECTOR,
     LEAD,
+    MAINTENANCE_GROUP,
     STAFF_GROUP,
     make_kindergarten,
     tickets,
@@ -89,3 +90,26 @@ async def test_a_done_repair_nobody_checks_for_a_day_goes_to_the_logistics_lead(
         len([c for c in telegram.request.calls if c.chat_id == LEAD.id and "尚未验收" in c.text])
         == 1
     )
+
+
+async def test_a_post_telegram_refused_at_the_report_is_sent_by_the_next_check_once(
+    telegram: Telegram, db: Session
+) -> None:
+    k = make_kindergarten(db)
+    telegram.set_local_time("2026-11-26 10:00")
+    draft = (await telegram.send(CAREGIVER, "报修 小二班 电灯不亮", chat=STAFF_GROUP))[-1]
+    telegram.request.failures["sendMessage"] = (
+        500,
+        {"ok": False, "error_code": 500, "description": "Internal Server Error"},
+    )
+    submitted = await telegram.press(CAREGIVER, draft, "提交")
+    del telegram.request.failures["sendMessage"]
+    [refused] = to(submitted, MAINTENANCE_GROUP.id)
+    assert refused.result["ok"] is False and tickets(db)[0].status == "new"
+
+    telegram.schedule()
+    job = f"repairs-deadlines:{k.site_id}"
+    calls = await telegram.run_job(job) + await telegram.run_job(job)
+
+    posts = [c for c in to(calls, MAINTENANCE_GROUP.id) if c.text.startswith("🔧 报修 #2026-0001")]
+    assert len(posts) == 1 and "✋ 接单" in [label for label, _ in posts[0].buttons()]

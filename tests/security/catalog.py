@@ -16,9 +16,18 @@ from dataclasses import dataclass
 from bot.errors import EXPIRED
 from bot.views import disinfection as disinfection_views
 from bot.views import members as members_views
+from handlers.notices.draft import NOT_ALLOWED_TEXT as NOTICES_NOT_ALLOWED
 from storage.permissions import Action, Role, can, may_invite
 
 Allowed = Callable[[Sequence[Role]], bool]
+
+
+def may_send_notices(roles: Sequence[Role]) -> bool:
+    """The whole site, or a class teacher's own class (class roles join 小一班)."""
+    return can(roles, Action.SEND_NOTICES) or can(roles, Action.SEND_CLASS_NOTICES)
+
+
+NOTICES_REFUSALS = (NOTICES_NOT_ALLOWED,)
 
 
 def may_disinfect_own_room(roles: Sequence[Role]) -> bool:
@@ -80,6 +89,15 @@ DISINFECTION_REFUSALS = (disinfection_views.NOT_ALLOWED,)
 MEMBERS_REFUSALS = (members_views.ERRORS["not_allowed"],)
 
 COMMANDS: list[Command] = [
+    Command("notice", Action.SEND_NOTICES, allowed=may_send_notices, refusals=NOTICES_REFUSALS),
+    Command("notices", Action.SEND_NOTICES, allowed=may_send_notices, refusals=NOTICES_REFUSALS),
+    Command(
+        "stop",
+        Action.RECEIVE_NOTICES,
+        changes=True,
+        reset=True,
+        refusals=("/stop is for parents: it stops the kindergarten's notices.",),
+    ),
     Command("start", None),
     Command("help", None),
     Command("help", None, chat="group"),
@@ -103,6 +121,13 @@ COMMANDS: list[Command] = [
 ]
 
 BUTTONS: list[Button] = [
+    Button(
+        "ntd:v1:site:{site}",
+        Action.SEND_NOTICES,
+        allowed=may_send_notices,
+        refusals=NOTICES_REFUSALS,
+    ),
+    Button("ntc:v1:pv", None, targets_site=False),
     Button("lang:v1:en", None, changes=True, targets_site=False),
     Button("inv:v1:s:{site}", Action.INVITE_STAFF),
     Button("inv:v1:r:{site}:caregiver", Action.INVITE_STAFF),
@@ -194,12 +219,14 @@ BUTTONS: list[Button] = [
 ]
 
 # Callback prefixes in use (the hostile test forges data with each, and with unknown ones).
-PREFIXES = ["lang", "inv", "bind", "dis", "mem", "cal", "rp"]
+PREFIXES = ["lang", "inv", "bind", "dis", "mem", "ntd", "ntc", "cal", "rp"]
 # Plain texts that act as commands (the private menu's buttons), Chinese and English.
 MENU_TEXTS = [
     "🧴 消毒打卡",
     "➕ 邀请",
     "👥 成员",
+    "📢 告家长书",
+    "📬 我的订阅",
     "👤 我的",
     "❓ 帮助",
     "🧴 Disinfection",

@@ -32,6 +32,8 @@ class Call:
     params: dict[str, Any]
     result: Any = None
     at: float = field(default_factory=time.monotonic)
+    # Uploaded files (photos, documents) by field name: (file name, bytes, MIME type).
+    files: dict[str, Any] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -108,7 +110,8 @@ class OfflineRequest(BaseRequest):
             self.calls.append(Call(api_method, params, error.to_json()))
             return error.code, json.dumps(error.to_json()).encode()
         result = self._answer(api_method, params)
-        self.calls.append(Call(api_method, params, result))
+        files = dict(request_data.multipart_data or {}) if request_data else {}
+        self.calls.append(Call(api_method, params, result, files=files))
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
     def _refuse_like_telegram(self, method: str, params: dict[str, Any]) -> None:
