@@ -73,7 +73,9 @@ class FlakyRequest(OfflineRequest):
         super().__init__()
         self.by_chat: dict[int, list[tuple[int, str]]] = {}
 
-    async def do_request(self, url: str, method: str, request_data: Any = None, **kw: Any) -> Any:
+    async def do_request(
+        self, url: str, method: str, request_data: Any = None, *timeouts: Any, **kw: Any
+    ) -> Any:
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         chat_id = int(params.get("chat_id", 0) or 0)
@@ -83,7 +85,7 @@ class FlakyRequest(OfflineRequest):
             body = {"ok": False, "error_code": status, "description": description}
             self.calls.append(Call(api_method, params, body))
             return status, json.dumps(body).encode()
-        return await super().do_request(url, method, request_data, **kw)
+        return await super().do_request(url, method, request_data, *timeouts, **kw)
 
 
 def status_sticky(queued: list[tuple[int, str]]) -> bool:
