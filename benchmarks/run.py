@@ -9,6 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = [
     "benchmarks.disinfection_confirm",
+    "benchmarks.checkins",
     "benchmarks.sandbox_roundtrip",
     "benchmarks.broadcast",
     "benchmarks.summary",

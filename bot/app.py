@@ -21,6 +21,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 # Each registers its site scheduler.
 import jobs.calendar
+import jobs.checkins
 import jobs.deliveries
 import jobs.disinfection
 import jobs.notices
@@ -50,6 +51,9 @@ from handlers import (
 )
 from handlers.calendar import conversation as calendar
 from handlers.calendar import tasks as calendar_tasks
+from handlers.checkins import admin as checkin_admin
+from handlers.checkins import conversation as checkins
+from handlers.checkins import leave
 from handlers.disinfection import conversation as disinfection
 from handlers.disinfection import epidemic
 from handlers.notices import acks as notice_acks
@@ -117,6 +121,8 @@ def register_handlers(app: Application) -> None:
     # Private /start (joining; a parent then types the child's name) and /notice's typed
     # steps; onboarding's /start below is then only reached in groups.
     app.add_handler(notices.conversation())
+    # Check-ins: its menu buttons are entry points too, so a tap resets a half-typed answer.
+    app.add_handler(checkins.conversation())
     # Repairs' conversation: its states take typed answers and photos before anything below.
     app.add_handler(repairs.conversation())
     app.add_handler(samples.conversation())
@@ -140,6 +146,11 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("epidemic", epidemic.cmd_epidemic))
     app.add_handler(CommandHandler("notices", notice_acks.cmd_notices, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("stop", notice_parents.cmd_stop, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("leave", leave.cmd_leave, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("zone", checkin_admin.cmd_zone, filters.ChatType.PRIVATE))
+    app.add_handler(
+        CommandHandler("calendar", checkin_admin.cmd_calendar, filters.ChatType.PRIVATE)
+    )
     app.add_handler(CommandHandler("today", summary.cmd_today, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("week", summary.cmd_week, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("export", export.cmd_export, filters.ChatType.PRIVATE))

@@ -89,6 +89,10 @@ def _parser() -> argparse.ArgumentParser:
     add_jobs_commands(commands)
     add_plan_commands(commands)
 
+    from bot.cli_checkins import add_checkin_commands  # late: it uses this module's helpers
+
+    add_checkin_commands(commands)
+
     run = commands.add_parser(
         "run", help="run the bot (long polling, or --webhook); no token: sandbox"
     )

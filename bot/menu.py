@@ -24,6 +24,11 @@ def _allowed(*actions: Action) -> Callable[[list[RoleAtSite]], bool]:
     return lambda roles: any(can([r.role for r in roles], action) for action in actions)
 
 
+def _class_staff(action: Action) -> Callable[[list[RoleAtSite]], bool]:
+    """Roles tied to a class that allow the action (a class teacher, a caregiver)."""
+    return lambda roles: any(r.class_id is not None and can([r.role], action) for r in roles)
+
+
 def _any_role(roles: list[RoleAtSite]) -> bool:
     return bool(roles)
 
@@ -35,6 +40,8 @@ MENU: list[MenuItem] = [
         N_("🧴 Disinfection"),
         _allowed(Action.DISINFECT_OWN_CLASS, Action.DISINFECT_ANY_CLASS),
     ),
+    MenuItem("morning_check", N_("🩺 Morning check"), _class_staff(Action.MORNING_CHECK_OWN_CLASS)),
+    MenuItem("zone_check", N_("✅ Zone self-check"), _allowed(Action.ZONE_CHECK)),
     MenuItem("today", N_("📊 Today"), _allowed(Action.VIEW_SUMMARY)),
     MenuItem("export", N_("📁 Ledgers"), _allowed(Action.EXPORT_LEDGERS)),
     MenuItem("repair", N_("🔧 Repair"), _allowed(Action.REPORT_REPAIR)),

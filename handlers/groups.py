@@ -129,5 +129,7 @@ async def on_group_migrated(update: Update, context: BotContext) -> None:
         )
     elif message and message.migrate_from_chat_id:  # the same move, told in the new chat
         move_group(
-            session=context.db, old_chat_id=message.migrate_from_chat_id, new_chat_id=message.chat.id
+            session=context.db,
+            old_chat_id=message.migrate_from_chat_id,
+            new_chat_id=message.chat.id,
         )

@@ -20,6 +20,7 @@ from bot.commands import publish_commands
 from bot.config import Settings
 from bot.context import HouqinApplication
 from jobs.schedule import start_rescans
+from sandbox.checkins_demo import seed_checkins
 from sandbox.demo_calendar import DRILL_PHOTO, seed_demo_calendar
 from sandbox.demo_repairs import seed_demo_tickets, show_demo_tickets
 from sandbox.server import SandboxServer
@@ -190,12 +191,16 @@ async def stop_bot(app: HouqinApplication) -> None:
 def show_todays_boards(app: HouqinApplication) -> None:
     """Post today's cards now, so a demo at any hour has something to look at."""
     from jobs.calendar import request_card_refresh
+    from jobs.checkins import request_card
     from jobs.disinfection import request_board_refresh
+    from storage.checkins import Template
     from storage.disinfection import local_today
 
     with session_scope(app.engine) as session:
         for site in list_sites(session=session):
             request_board_refresh(app, site.id or 0, local_today(site, app.clock()))
+            for template in Template:
+                request_card(app, site.id or 0, local_today(site, app.clock()), template)
             request_card_refresh(app, site.id or 0)  # the calendar's month card
 
 
@@ -223,6 +228,7 @@ async def run_sandbox(settings: Settings, *, host: str = "127.0.0.1", port: int 
         upgrade(engine)
         demo = seed_demo_world(server.users)
         code = seed_demo_database(engine, demo)
+        seed_checkins(engine, SITE_NAME)
         seed_demo_tickets(engine)
         app = await start_bot(bot_settings, engine)
         show_todays_boards(app)

@@ -3,6 +3,7 @@
 import storage.repairs_models  # noqa: F401
 from storage import (  # noqa: F401
     calendar_models,
+    checkin_models,
     disinfection,
     inbox_models,
     missed,

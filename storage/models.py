@@ -117,6 +117,7 @@ class Zone(SQLModel, table=True):
     name: str = Field(max_length=100)
     area_id: int | None = Field(default=None, foreign_key="area.id")
     person_id: int | None = Field(default=None, foreign_key="person.id")
+    active: bool = True
 
 
 class StaffGroup(SQLModel, table=True):

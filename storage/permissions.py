@@ -58,12 +58,25 @@ class Action(StrEnum):
     VIEW_ALL_TICKETS = "view_all_tickets"
     RECEIVE_REPAIR_ESCALATION = "receive_repair_escalation"
     VIEW_TASKS = "view_tasks"
-    MANAGE_CALENDAR = "manage_calendar"
+    MANAGE_CALENDAR = "manage_calendar"  # the work calendar and the closed days
     IMPORT_PLAN = "import_plan"
     RECEIVE_TASK_ESCALATION = "receive_task_escalation"
+    # Check-ins: the morning check of one's own class, one's zone, leave.
+    MORNING_CHECK_OWN_CLASS = "morning_check_own_class"
+    ZONE_CHECK = "zone_check"
+    TAKE_LEAVE = "take_leave"
+    MANAGE_ZONES = "manage_zones"
+    RECEIVE_HEALTH_ALERTS = "receive_health_alerts"
+    RECEIVE_ZONE_ESCALATION = "receive_zone_escalation"
 
 
-_EVERY_STAFF = {Action.VIEW_STAFF_DATA, Action.REPORT_REPAIR, Action.VIEW_TASKS}
+_EVERY_STAFF = {
+    Action.VIEW_STAFF_DATA,
+    Action.REPORT_REPAIR,
+    Action.VIEW_TASKS,
+    Action.ZONE_CHECK,
+    Action.TAKE_LEAVE,
+}
 # Repairs: the logistics lead assigns and verifies, maintenance accepts and completes.
 _REPAIR_LEAD = {
     Action.ASSIGN_REPAIR,
@@ -76,7 +89,8 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     # Parents: they receive and acknowledge notices (RECEIVE_NOTICES) and nothing else.
     # Escalations go to the health teacher and logistics head; the director gets the summary
     # (and a repair still open a day after its first escalation). Fixing is maintenance's,
-    # taking samples and checking deliveries in the kitchen's.
+    # taking samples and checking deliveries in the kitchen's. The morning check is reported
+    # by the class's own staff; the director has no class.
     Role.DIRECTOR: frozenset(Action)
     - {
         Action.RECEIVE_NOTICES,
@@ -86,6 +100,9 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
         Action.RECEIVE_REPAIR_ESCALATION,
         Action.VERIFY_HAZARD,
         Action.ACCEPT_REPAIR,
+        Action.RECEIVE_HEALTH_ALERTS,
+        Action.RECEIVE_ZONE_ESCALATION,
+        Action.MORNING_CHECK_OWN_CLASS,
         Action.LOG_SAMPLES,
         Action.CHECK_DELIVERIES,
     },
@@ -105,6 +122,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.MANAGE_MEMBERS,
             Action.ASSIGN_REPAIR,
             Action.VIEW_ALL_TICKETS,
+            Action.MANAGE_ZONES,
             Action.MANAGE_CALENDAR,
             Action.IMPORT_PLAN,
         }
@@ -123,16 +141,27 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.RECEIVE_SAMPLE_ALERTS,
             Action.VERIFY_HAZARD,
             Action.VIEW_ALL_TICKETS,
+            Action.RECEIVE_HEALTH_ALERTS,
         }
     ),
     Role.LOGISTICS_LEAD: frozenset(
-        _EVERY_STAFF | _REPAIR_LEAD | {Action.CHECK_DELIVERIES, Action.RECEIVE_CERTIFICATE_ALERTS}
+        _EVERY_STAFF
+        | _REPAIR_LEAD
+        | {
+            Action.CHECK_DELIVERIES,
+            Action.RECEIVE_CERTIFICATE_ALERTS,
+            Action.MANAGE_ZONES,
+            Action.RECEIVE_ZONE_ESCALATION,
+        }
     ),
     Role.CAREGIVER_LEAD: frozenset(_EVERY_STAFF | {Action.DISINFECT_ANY_CLASS}),
     Role.CLASS_TEACHER: frozenset(
-        _EVERY_STAFF | {Action.DISINFECT_OWN_CLASS, Action.SEND_CLASS_NOTICES}
+        _EVERY_STAFF
+        | {Action.DISINFECT_OWN_CLASS, Action.MORNING_CHECK_OWN_CLASS, Action.SEND_CLASS_NOTICES}
     ),
-    Role.CAREGIVER: frozenset(_EVERY_STAFF | {Action.DISINFECT_OWN_CLASS}),
+    Role.CAREGIVER: frozenset(
+        _EVERY_STAFF | {Action.DISINFECT_OWN_CLASS, Action.MORNING_CHECK_OWN_CLASS}
+    ),
     Role.KITCHEN: frozenset(
         _EVERY_STAFF
         | {

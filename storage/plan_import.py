@@ -50,6 +50,7 @@ _SUB_HEADING_ENDS = (
 _SECTION_WORDS = ("措施", "要求", "目标", "思想", "保障", "总结", "说明", "附件", "指导")
 _PROSE_STARTS = ("备注", "注：", "注:", "说明", "附：", "附:", "以上", "总之", "特别提醒")
 _SPLIT = re.compile(r"[；;]")
+_CONTINUED = ("，", ",", "、", "及", "和", "与")
 
 # Keywords → role, most specific first: 食堂消毒 is the kitchen's job.
 ROLE_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
@@ -270,9 +271,22 @@ def _is_section(line: str) -> bool:
     )
 
 
+def _continues(plan: ParsedPlan, previous: str, line: str) -> bool:
+    """A numbered item broken over two lines: it ended mid-sentence (，、) and this line has
+    no number of its own."""
+    return (
+        bool(plan.items)
+        and previous.endswith(_CONTINUED)
+        and _split_numbered(previous) is not None
+        and _split_numbered(line) is None
+        and _sub_heading(line) is None
+    )
+
+
 def parse_plan(text: str) -> ParsedPlan:
     plan = ParsedPlan()
     month: int | None = None
+    previous = ""  # the last line read inside a month
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.replace("\u3000", " ").strip()
         if not line:
@@ -294,6 +308,14 @@ def parse_plan(text: str) -> ParsedPlan:
             outside = "after_months" if plan.months else "before_months"
             plan.skipped.append(SkippedLine(number, line, outside))
             continue
+        if _continues(plan, previous, line):
+            last = plan.items[-1]
+            plan.items[-1] = PlanItem(last.month, _clean(last.title + "，" + line),
+                                      guess_role(last.title + line), is_drill(last.title + line),
+                                      last.line)  # fmt: skip
+            previous = line
+            continue
+        previous = line
         items, reason = _items_of(line)
         if reason is not None:
             plan.skipped.append(SkippedLine(number, line, reason))

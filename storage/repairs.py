@@ -3,8 +3,8 @@ numbers per site and year (#2026-0142) and due times from the urgency."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -37,17 +37,32 @@ from storage.site_settings import get_site_settings
 # Opening -------------------------------------------------------------------------------
 
 
-def due_time(site: Site, urgency: str, now: datetime) -> datetime:
-    """Urgent: in hours; normal: the same local time some school days (Mon–Fri) later."""
+def weekday_school_day(day: date) -> bool:
+    return day.weekday() < 5
+
+
+# A normal repair never waits more than this many calendar days (a long holiday included).
+MAX_WAIT_DAYS = 60
+
+
+def due_time(
+    site: Site,
+    urgency: str,
+    now: datetime,
+    school_day: Callable[[date], bool] = weekday_school_day,
+) -> datetime:
+    """Urgent: in hours; normal: the same local time some school days later (Mon–Fri, or
+    the site's calendar of closed days when one is given)."""
     settings = get_site_settings(site)
     if urgency == Urgency.URGENT:
         return now + timedelta(hours=settings.repair_urgent_hours)
     local = now.astimezone(ZoneInfo(site.timezone))
     days = settings.repair_normal_school_days
-    while days:
+    for _day in range(MAX_WAIT_DAYS):
         local += timedelta(days=1)
-        if local.weekday() < 5:
-            days -= 1
+        days -= school_day(local.date())
+        if days <= 0:
+            break
     return local
 
 

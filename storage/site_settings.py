@@ -73,6 +73,19 @@ class SiteSettings(BaseModel):
     # Safety calendar: when the day's task reminders go out; the evacuation target.
     calendar_reminder_time: time = time(8, 0)
     evacuation_target_seconds: int = Field(default=120, ge=30, le=1800)
+    # Check-ins (晨检 and 责任区自查): each window opens, is due, then escalates.
+    morning_opens: time = time(7, 30)
+    morning_due: time = time(9, 0)
+    morning_escalate: time = time(9, 30)
+    zone_start_opens: time = time(7, 30)
+    zone_start_due: time = time(8, 30)
+    zone_start_escalate: time = time(9, 0)
+    zone_end_opens: time = time(17, 0)
+    zone_end_due: time = time(17, 30)
+    zone_end_escalate: time = time(18, 0)
+    # This many children with fever or a rash in one class on one day alert the health teacher.
+    fever_alert_threshold: int = Field(default=2, ge=1, le=50)
+    class_size_max: int = Field(default=60, ge=1, le=500)
 
     @property
     def rounds_today(self) -> int:

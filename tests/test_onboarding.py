@@ -29,6 +29,7 @@ async def test_director_joins_by_deep_link_and_sees_a_chinese_menu(
     assert "欢迎加入第一幼儿园" in reply.text and "园长" in reply.text
     assert reply.keyboard() == [
         "🧴 消毒打卡",
+        "✅ 责任区自查",
         "📊 今日概况",
         "📁 台账导出",
         "🔧 报修",
@@ -70,6 +71,8 @@ async def test_caregiver_invited_in_chat_joins_her_class(telegram: Telegram, db:
     assert "小二班 · 保育员" in joined.text
     assert joined.keyboard() == [
         "🧴 消毒打卡",
+        "🩺 晨检",
+        "✅ 责任区自查",
         "🔧 报修",
         "⚠️ 隐患",
         "📅 工作日历",
@@ -182,6 +185,8 @@ async def test_language_switch_changes_replies_and_menu(telegram: Telegram, db: 
     assert switched.text == "Language set to English."
     assert switched.keyboard() == [
         "🧴 Disinfection",
+        "🩺 Morning check",
+        "✅ Zone self-check",
         "🔧 Repair",
         "⚠️ Hazard",
         "📅 Work calendar",

@@ -60,16 +60,7 @@ def review(_: Translate, draft: dict[str, Any]) -> tuple[str, InlineKeyboardMark
                                      callback_data=pack(PREFIX, "pr", draft["id"], index)),
             ]
         )  # fmt: skip
-    nav = []
-    if page > 0:
-        nav.append(
-            InlineKeyboardButton("◀", callback_data=pack(PREFIX, "pp", draft["id"], page - 1))
-        )
-    if page + 1 < pages(draft):
-        nav.append(
-            InlineKeyboardButton("▶", callback_data=pack(PREFIX, "pp", draft["id"], page + 1))
-        )
-    rows.append(nav)
+    rows.append(_pager(draft))
     rows.append(
         [
             InlineKeyboardButton(_("✅ Schedule {n} tasks").format(n=kept),
@@ -79,6 +70,19 @@ def review(_: Translate, draft: dict[str, Any]) -> tuple[str, InlineKeyboardMark
     )  # fmt: skip
     lines.append(_("Nothing is scheduled until you confirm."))
     return "\n".join(lines), inline_keyboard(rows)
+
+
+def _pager(draft: dict[str, Any]) -> list[InlineKeyboardButton]:
+    page, nav = draft["page"], []
+    if page > 0:
+        nav.append(
+            InlineKeyboardButton("◀", callback_data=pack(PREFIX, "pp", draft["id"], page - 1))
+        )
+    if page + 1 < pages(draft):
+        nav.append(
+            InlineKeyboardButton("▶", callback_data=pack(PREFIX, "pp", draft["id"], page + 1))
+        )
+    return nav
 
 
 def role_picker(

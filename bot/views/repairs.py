@@ -67,6 +67,7 @@ ERRORS = {
     ),
     "photo_required": N_("A fixed hazard needs a photo of the result."),
     "not_found": N_("There is no ticket {number} at your site."),
+    "no_ticket": N_("There is no such ticket at your site."),
     "bad_category": N_("Please choose one of the kinds."),
     "bad_urgency": N_("Please choose urgent or normal."),
     "bad_field": N_("This cannot be changed."),

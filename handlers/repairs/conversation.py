@@ -21,7 +21,7 @@ from bot.context import BotContext
 from bot.errors import on_expired_button
 from bot.menu import any_menu_button, menu_button
 from bot.views import repairs as views
-from handlers.common import reply
+from handlers.common import refuse, reply
 from handlers.repairs import check, group, lists, report, work
 from handlers.repairs.common import (
     AFTER_PHOTO,
@@ -33,6 +33,8 @@ from handlers.repairs.common import (
     WHERE,
     forget,
 )
+from storage.people import sites_where_allowed
+from storage.permissions import Action
 from storage.repairs_guess import TRIGGER
 
 DRAFT_STEPS = {"dc", "dl", "dp", "dk", "dq", "du", "dx"}
@@ -48,6 +50,9 @@ async def on_button(update: Update, context: BotContext) -> int:
     step, args = parts[0], parts[1:]
     if context.person is None or not args:
         await on_expired_button(update, context)
+        return END
+    if not sites_where_allowed(context.roles, Action.REPORT_REPAIR):
+        await refuse(update, context, Action.REPORT_REPAIR)  # a parent sees no ticket
         return END
     try:
         if step in DRAFT_STEPS:

@@ -75,7 +75,7 @@ async def on_draft_button(update: Update, context: BotContext, step: str, args: 
     """dc submit · dl/dp place · dk/dq kind · du urgency · dx withdraw; the author only."""
     found = ticket_for(context, args[0])
     if found is None:
-        await answer_error(update, context, TicketError("not_found", number=""))
+        await answer_error(update, context, TicketError("no_ticket"))
         return
     ticket, actor = found
     if actor.person_id != ticket.reporter_id:

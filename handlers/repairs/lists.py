@@ -103,7 +103,7 @@ async def cmd_ticket(update: Update, context: BotContext) -> None:
 async def on_view_button(update: Update, context: BotContext, args: list[str]) -> None:
     found = ticket_for(context, args[0])
     if found is None:
-        await answer_error(update, context, TicketError("not_found", number=""))
+        await answer_error(update, context, TicketError("no_ticket"))
         return
     await toast(update)
     await _show_ticket(update, context, *found)

@@ -53,7 +53,7 @@ from storage.sites import get_site
 async def on_work_button(update: Update, context: BotContext, step: str, args: list[str]) -> int:
     found = ticket_for(context, args[0])
     if found is None:
-        return await answer_error(update, context, TicketError("not_found", number=""))
+        return await answer_error(update, context, TicketError("no_ticket"))
     ticket, actor = found
     now = context.app.clock()
     try:

@@ -108,6 +108,10 @@ def test_a_section_after_the_months_ends_them() -> None:
         ),
         ("三月份\n1、检查2.5米以上的护栏", ["检查2.5米以上的护栏"]),
         ("三月份\n1、3月8日开展妇女节活动", ["3月8日开展妇女节活动"]),
+        (
+            "三月份\n1、全面检查园舍，\n发现隐患及时整改。\n2、检查灭火器",
+            ["全面检查园舍，发现隐患及时整改", "检查灭火器"],
+        ),  # an item wrapped over two lines
     ],
 )
 def test_numbering_styles(text: str, titles: list[str]) -> None:

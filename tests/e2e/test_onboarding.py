@@ -7,7 +7,12 @@ from tests.e2e.botprocess import WEBHOOK_SECRET, BotProcess
 from tests.e2e.conftest import BOTH_MODES
 from tests.e2e.kindergarten import NEWCOMER, WAIT, Kindergarten, roles_of, text_of
 
-CAREGIVER_MENU = [["🧴 消毒打卡", "🔧 报修"], ["⚠️ 隐患", "📅 工作日历"], ["👤 我的", "❓ 帮助"]]
+CAREGIVER_MENU = [
+    ["🧴 消毒打卡", "🩺 晨检"],
+    ["✅ 责任区自查", "🔧 报修"],
+    ["⚠️ 隐患", "📅 工作日历"],
+    ["👤 我的", "❓ 帮助"],
+]
 
 
 @BOTH_MODES

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -210,3 +210,14 @@ def test_numbers_count_per_site_and_year(db: Session) -> None:
 
     # 2026-12-31 17:00 UTC is already 2027-01-01 in Shanghai.
     assert codes == ["#2026-0001", "#2026-0002", "#2027-0001"]
+
+
+def test_closed_days_of_the_site_calendar_do_not_count(db: Session) -> None:
+    k = make_kindergarten(db)
+    friday = datetime(2026, 9, 25, 2, 0, tzinfo=UTC)  # Friday 10:00 local
+    closed = {date(2026, 9, 29) + timedelta(days=n) for n in range(9)}  # Sep 29 – Oct 7
+
+    due = due_time(k.site, "normal", friday, lambda day: day.weekday() < 5 and day not in closed)
+
+    # Monday 28 is one school day; the holiday counts none; Thursday 8 and Friday 9 two more.
+    assert due == datetime(2026, 10, 9, 2, 0, tzinfo=UTC)

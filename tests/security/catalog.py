@@ -14,8 +14,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.errors import EXPIRED
+from bot.views import checkins as checkin_views
 from bot.views import disinfection as disinfection_views
 from bot.views import members as members_views
+from bot.views import repairs as repairs_views
 from handlers.notices.draft import NOT_ALLOWED_TEXT as NOTICES_NOT_ALLOWED
 from storage.permissions import Action, Role, can, may_invite
 
@@ -87,6 +89,7 @@ def expected(entry: Command | Button, roles: Sequence[Role]) -> bool:
 
 DISINFECTION_REFUSALS = (disinfection_views.NOT_ALLOWED,)
 MEMBERS_REFUSALS = (members_views.ERRORS["not_allowed"],)
+CHECKIN_REFUSALS = (checkin_views.NOT_CLASS_STAFF,)
 
 COMMANDS: list[Command] = [
     Command("notice", Action.SEND_NOTICES, allowed=may_send_notices, refusals=NOTICES_REFUSALS),
@@ -112,6 +115,10 @@ COMMANDS: list[Command] = [
     Command("members", Action.MANAGE_MEMBERS),
     Command("epidemic", Action.SET_EPIDEMIC_MODE),
     Command("epidemic", Action.SET_EPIDEMIC_MODE, args="on", changes=True),
+    Command("checkin", Action.MORNING_CHECK_OWN_CLASS, refusals=CHECKIN_REFUSALS),
+    Command("leave", Action.TAKE_LEAVE),
+    Command("zone", Action.MANAGE_ZONES),
+    Command("calendar", Action.MANAGE_CALENDAR),
     Command(
         "disinfect",
         Action.DISINFECT_OWN_CLASS,
@@ -128,6 +135,13 @@ BUTTONS: list[Button] = [
         refusals=NOTICES_REFUSALS,
     ),
     Button("ntc:v1:pv", None, targets_site=False),
+    Button("ck:v1:m:{klass}", Action.MORNING_CHECK_OWN_CLASS, refusals=CHECKIN_REFUSALS),
+    Button(
+        "ck:v1:start",
+        Action.MORNING_CHECK_OWN_CLASS,
+        refusals=CHECKIN_REFUSALS,
+        targets_site=False,
+    ),
     Button("lang:v1:en", None, changes=True, targets_site=False),
     Button("inv:v1:s:{site}", Action.INVITE_STAFF),
     Button("inv:v1:r:{site}:caregiver", Action.INVITE_STAFF),
@@ -218,18 +232,43 @@ BUTTONS: list[Button] = [
     ),
 ]
 
+REPAIRS_NOT_FOUND = (repairs_views.ERRORS["no_ticket"],)
+BUTTONS += [
+    Button("rp:v1:v:{ticket}", Action.REPORT_REPAIR, refusals=REPAIRS_NOT_FOUND),
+    Button("rp:v1:pg:1", Action.REPORT_REPAIR, targets_site=False),
+    Button("rp:v1:asg:{ticket}", Action.ASSIGN_REPAIR, refusals=REPAIRS_NOT_FOUND),
+    Button(
+        "rp:v1:acc:{ticket}",
+        Action.ACCEPT_REPAIR,
+        refusals=REPAIRS_NOT_FOUND,
+        changes=True,
+        reset=True,
+    ),
+]
+COMMANDS += [
+    Command("repair", Action.REPORT_REPAIR),
+    Command("hazard", Action.REPORT_REPAIR),
+    Command("tickets", Action.REPORT_REPAIR),
+    Command("ticket", Action.REPORT_REPAIR, args="1"),
+]
+
 # Callback prefixes in use (the hostile test forges data with each, and with unknown ones).
-PREFIXES = ["lang", "inv", "bind", "dis", "mem", "ntd", "ntc", "cal", "rp"]
+PREFIXES = ["lang", "inv", "bind", "dis", "mem", "ntd", "ntc", "cal", "rp", "ck"]
 # Plain texts that act as commands (the private menu's buttons), Chinese and English.
 MENU_TEXTS = [
     "🧴 消毒打卡",
+    "🩺 晨检",
+    "✅ 责任区自查",
     "➕ 邀请",
     "👥 成员",
     "📢 告家长书",
     "📬 我的订阅",
     "👤 我的",
     "❓ 帮助",
+    "🔧 报修",
+    "⚠️ 隐患",
     "🧴 Disinfection",
+    "🔧 Repair",
     "➕ Invite",
 ]
 # A refusal every entry may give instead of its own: the button no longer matches anything.

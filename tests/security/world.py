@@ -13,6 +13,7 @@ from sqlmodel import Session, SQLModel, select
 from storage.disinfection import Entry, Method, load_room, local_today, record_disinfection
 from storage.models import Area, Membership, Person, Site
 from storage.permissions import Role
+from storage.repairs import open_ticket
 from tests.disinfection.setup import HEALTH_TEACHER, STAFF_GROUP, make_kindergarten
 from tests.factories import class_named, make_invite, make_member, make_site
 from tests.support.telegram import Group, User
@@ -69,7 +70,23 @@ def build_world(db: Session, now: datetime) -> World:
         member=caregiver.id or 0,  # 小一班's caregiver's membership
     )
     world.ids["record"] = _running_uv(db, nap.id or 0, day, now)
+    world.ids["ticket"] = _open_ticket(db, site.id, caregiver.person_id, now)
     return world
+
+
+def _open_ticket(db: Session, site_id: int, reporter_id: int, now: datetime) -> int:
+    """A repair ticket #0001 at site A, reported by 小一班's caregiver, not taken yet."""
+    ticket = open_ticket(
+        session=db,
+        now=now,
+        site_id=site_id,
+        reporter_id=reporter_id,
+        description="水龙头漏水",
+        location=OWN_CLASS,
+        category="plumbing",
+    )
+    assert ticket.id is not None
+    return ticket.id
 
 
 def _running_uv(db: Session, area_id: int, day: object, now: datetime) -> int:

@@ -1,7 +1,7 @@
 """parent notices: children, subscriptions, templates, notices and their delivery outbox
 
 Revision ID: 0010
-Revises: 0011
+Revises: 0007
 Create Date: 2026-11-26 13:41:38.916952
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import storage.types
 
 revision: str = "0010"
-down_revision: str | None = "0011"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
