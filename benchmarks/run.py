@@ -13,6 +13,7 @@ BENCHMARKS = [
     "benchmarks.sandbox_roundtrip",
     "benchmarks.scheduler_rebuild",
     "benchmarks.samples_log",
+    "benchmarks.broadcast",
     "benchmarks.summary",
     "benchmarks.repairs",
     "benchmarks.faults_kill9",

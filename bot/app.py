@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from telegram import LinkPreviewOptions
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -25,6 +24,7 @@ import jobs.calendar
 import jobs.checkins
 import jobs.deliveries
 import jobs.disinfection
+import jobs.notices
 import jobs.repairs_deadlines
 import jobs.samples
 import jobs.summary  # noqa: F401
@@ -36,6 +36,8 @@ from bot.errors import ignore_edits, on_error, on_expired_button, refuse_chatles
 from bot.inbox import Inbox, InboxQueue, InboxRequest, ReplayRequest
 from bot.menu import menu_button
 from bot.persistence import SQLPersistence
+from bot.ratelimit import TwoLaneRateLimiter
+from bot.views import notices as notice_views
 from bot.webhook import install as install_webhook_checks
 from handlers import (
     account,
@@ -45,6 +47,7 @@ from handlers import (
     hints,
     invites,
     members,
+    notices,
     onboarding,
     summary,
 )
@@ -55,6 +58,8 @@ from handlers.checkins import conversation as checkins
 from handlers.checkins import leave
 from handlers.disinfection import conversation as disinfection
 from handlers.disinfection import epidemic, photo
+from handlers.notices import acks as notice_acks
+from handlers.notices import parents as notice_parents
 from handlers.repairs import conversation as repairs
 from handlers.repairs import group as repairs_group
 from handlers.repairs import lists as repairs_lists
@@ -100,10 +105,10 @@ def build_application(
     polling = request or HTTPXRequest(connection_pool_size=1, connect_timeout=10, read_timeout=10)
     builder = builder.get_updates_request(InboxRequest(polling, inbox))
     if settings.rate_limit if rate_limiter is None else rate_limiter:
-        # Queues sends to stay within 30/s overall (evenly: one every 1/30 s, no burst that
-        # could put 60 into one second) and 20/min per group; retries after a 429.
-        limiter = AIORateLimiter(overall_max_rate=1, overall_time_period=1 / 30, max_retries=3)
-        builder = builder.rate_limiter(limiter)
+        # Queues sends to stay within Telegram's 30 in any second overall (29: one place of
+        # slack for network jitter), 20/min per group and ~1/s per private chat; retries after
+        # a 429. Broadcasts (bulk lane) leave a place free so taps are answered first.
+        builder = builder.rate_limiter(TwoLaneRateLimiter())
     install_webhook_checks()  # the secret and size checked before a webhook body is read
     application: HouqinApplication = builder.build()
     register_handlers(application)
@@ -116,6 +121,9 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(refuse_chatless_buttons), group=-1)
     # The conversation first: while it waits for typed input, that text is its answer.
     app.add_handler(disinfection.conversation())
+    # Private /start (joining; a parent then types the child's name) and /notice's typed
+    # steps; onboarding's /start below is then only reached in groups.
+    app.add_handler(notices.conversation())
     # Check-ins: its menu buttons are entry points too, so a tap resets a half-typed answer.
     app.add_handler(checkins.conversation())
     # Repairs' conversation: its states take typed answers and photos before anything below.
@@ -139,6 +147,8 @@ def register_handlers(app: Application) -> None:
         CommandHandler("disinfect", disinfection.cmd_disinfect, filters.ChatType.PRIVATE)
     )
     app.add_handler(CommandHandler("epidemic", epidemic.cmd_epidemic))
+    app.add_handler(CommandHandler("notices", notice_acks.cmd_notices, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("stop", notice_parents.cmd_stop, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("leave", leave.cmd_leave, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("zone", checkin_admin.cmd_zone, filters.ChatType.PRIVATE))
     app.add_handler(
@@ -169,6 +179,7 @@ def register_handlers(app: Application) -> None:
     app.add_handler(MessageHandler(menu_button("members"), members.cmd_members))
     app.add_handler(MessageHandler(menu_button("me"), account.cmd_me))
     app.add_handler(MessageHandler(menu_button("help"), account.cmd_help))
+    app.add_handler(MessageHandler(menu_button("subscription"), notice_parents.cmd_subscription))
 
     app.add_handler(CallbackQueryHandler(account.on_language_button, pattern=pattern("lang")))
     app.add_handler(CallbackQueryHandler(invites.on_invite_button, pattern=pattern(invites.PREFIX)))
@@ -180,6 +191,9 @@ def register_handlers(app: Application) -> None:
     )
     app.add_handler(
         CallbackQueryHandler(members.on_members_button, pattern=pattern(members.PREFIX))
+    )
+    app.add_handler(
+        CallbackQueryHandler(notice_acks.on_button, pattern=pattern(notice_views.PREFIX))
     )
     # Last among buttons: anything no pattern above matched is an expired button.
     app.add_handler(CallbackQueryHandler(on_expired_button))

@@ -75,6 +75,19 @@ COMMANDS: list[Command] = [
         section="manage",
     ),
     Command(
+        "notice",
+        N_("Send a notice to parents"),
+        action=Action.SEND_CLASS_NOTICES,
+        section="manage",
+    ),
+    Command(
+        "notices",
+        N_("Notices sent: who has read them"),
+        action=Action.SEND_CLASS_NOTICES,
+        section="manage",
+    ),
+    Command("stop", N_("Stop receiving notices"), action=Action.RECEIVE_NOTICES, section="account"),
+    Command(
         "members",
         N_("Members: change a role or class, remove"),
         action=Action.MANAGE_MEMBERS,
@@ -86,6 +99,13 @@ COMMANDS: list[Command] = [
 ]
 
 
+# Who may do something anywhere may also do it in their own class.
+_WIDER = {
+    Action.DISINFECT_OWN_CLASS: Action.DISINFECT_ANY_CLASS,
+    Action.SEND_CLASS_NOTICES: Action.SEND_NOTICES,
+}
+
+
 def commands_for(roles: list[RoleAtSite], *, private: bool) -> list[Command]:
     role_names = [r.role for r in roles]
     chosen = []
@@ -95,10 +115,7 @@ def commands_for(roles: list[RoleAtSite], *, private: bool) -> list[Command]:
         if (
             command.action is None
             or can(role_names, command.action)
-            or (
-                command.action == Action.DISINFECT_OWN_CLASS
-                and can(role_names, Action.DISINFECT_ANY_CLASS)
-            )
+            or (command.action in _WIDER and can(role_names, _WIDER[command.action]))
         ):
             chosen.append(command)
     return chosen

@@ -51,6 +51,12 @@ MENU: list[MenuItem] = [
     MenuItem("calendar", N_("📅 Work calendar"), _allowed(Action.VIEW_TASKS)),
     MenuItem("invite", N_("➕ Invite"), _allowed(Action.INVITE_STAFF)),
     MenuItem("members", N_("👥 Members"), _allowed(Action.MANAGE_MEMBERS)),
+    MenuItem(
+        "notice",
+        N_("📢 Notice to parents"),
+        _allowed(Action.SEND_NOTICES, Action.SEND_CLASS_NOTICES),
+    ),
+    MenuItem("subscription", N_("📬 My subscription"), _allowed(Action.RECEIVE_NOTICES)),
     MenuItem("me", N_("👤 Me"), _any_role),
     MenuItem("help", N_("❓ Help"), _any_role),
 ]

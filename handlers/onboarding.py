@@ -22,15 +22,15 @@ REFUSALS = {
 }
 
 
-async def cmd_start(update: Update, context: BotContext) -> None:
-    """Join with an invitation code, or greet and explain."""
+async def cmd_start(update: Update, context: BotContext) -> Joined | None:
+    """Join with an invitation code (returns what was joined), or greet and explain."""
     _ = context._
     user = update.effective_user
     if user is None:
-        return
+        return None
     if not context.args:
         await _greet(update, context)
-        return
+        return None
     try:
         joined = redeem_invite(
             session=context.db,
@@ -40,7 +40,7 @@ async def cmd_start(update: Update, context: BotContext) -> None:
         )
     except InviteError as error:
         await reply(update, _(REFUSALS.get(error.code, REFUSALS["unknown"])))
-        return
+        return None
     context.forget_person()
     _ = context._
     role = role_label(_, joined.role, joined.school_class.name if joined.school_class else None)
@@ -53,6 +53,7 @@ async def cmd_start(update: Update, context: BotContext) -> None:
     await reply_with_menu(update, context, text + "\n" + _("Use the buttons below to begin."))
     if not joined.already_member:
         await _announce(context, joined)
+    return joined
 
 
 async def _announce(context: BotContext, joined: Joined) -> None:

@@ -31,6 +31,7 @@ from storage.db import make_engine, session_scope
 from storage.groups import bind_group
 from storage.invites import create_invite
 from storage.models import GroupPurpose
+from storage.parents import add_child
 from storage.people import add_membership, get_or_create_person
 from storage.permissions import Role
 from storage.sites import add_classes, create_site, list_classes, list_sites
@@ -62,6 +63,8 @@ CAST: list[tuple[int, str, str, Role | None, str | None]] = [
     # Not yet a member: joins with the invitation link printed at start-up.
     (100015, "新保育员", "张敏", None, None),
 ]
+# The demo parents' children (parent id → child's name), as they typed them when joining.
+DEMO_CHILDREN = {100013: "陈小明", 100014: "林小雨"}
 STAFF_GROUP_ID = -1001000000001
 MAINTENANCE_GROUP_ID = -1001000000002
 NEWCOMER_CLASS = "中二班"
@@ -120,6 +123,15 @@ def seed_demo_database(engine: Engine, demo: Demo, *, kitchen: bool = True) -> s
                 role=role,
                 class_id=classes[class_name] if class_name else None,
             )
+            if user_id in DEMO_CHILDREN and class_name and person.id is not None:
+                session.flush()
+                add_child(
+                    session=session,
+                    person_id=person.id,
+                    site_id=site.id,
+                    class_id=classes[class_name] or 0,
+                    child_name=DEMO_CHILDREN[user_id],
+                )
         session.commit()
         for chat, purpose in (
             (demo.staff_group, GroupPurpose.STAFF),

@@ -8,5 +8,6 @@ from storage import (  # noqa: F401
     inbox_models,
     missed,
     models,
+    notice_models,
     samples_models,
 )

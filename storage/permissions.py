@@ -37,6 +37,9 @@ class Action(StrEnum):
     RECEIVE_HYGIENE_ESCALATION = "receive_hygiene_escalation"
     SET_EPIDEMIC_MODE = "set_epidemic_mode"
     RECEIVE_NOTICES = "receive_notices"
+    # 告家长书: the whole site (or any classes of it), or only one's own class.
+    SEND_NOTICES = "send_notices"
+    SEND_CLASS_NOTICES = "send_class_notices"
     VIEW_SUMMARY = "view_summary"
     RECEIVE_DAILY_SUMMARY = "receive_daily_summary"
     EXPORT_LEDGERS = "export_ledgers"
@@ -83,6 +86,7 @@ _REPAIR_LEAD = {
 }
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
+    # Parents: they receive and acknowledge notices (RECEIVE_NOTICES) and nothing else.
     # Escalations go to the health teacher and logistics head; the director gets the summary
     # (and a repair still open a day after its first escalation). Fixing is maintenance's,
     # taking samples and checking deliveries in the kitchen's. The morning check is reported
@@ -111,6 +115,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.DISINFECT_ANY_CLASS,
             Action.RECEIVE_HYGIENE_ESCALATION,
             Action.SET_EPIDEMIC_MODE,
+            Action.SEND_NOTICES,
             Action.VIEW_SUMMARY,
             Action.RECEIVE_DAILY_SUMMARY,
             Action.EXPORT_LEDGERS,
@@ -151,7 +156,8 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     ),
     Role.CAREGIVER_LEAD: frozenset(_EVERY_STAFF | {Action.DISINFECT_ANY_CLASS}),
     Role.CLASS_TEACHER: frozenset(
-        _EVERY_STAFF | {Action.DISINFECT_OWN_CLASS, Action.MORNING_CHECK_OWN_CLASS}
+        _EVERY_STAFF
+        | {Action.DISINFECT_OWN_CLASS, Action.MORNING_CHECK_OWN_CLASS, Action.SEND_CLASS_NOTICES}
     ),
     Role.CAREGIVER: frozenset(
         _EVERY_STAFF | {Action.DISINFECT_OWN_CLASS, Action.MORNING_CHECK_OWN_CLASS}

@@ -59,6 +59,8 @@ class SiteSettings(BaseModel):
     # Suppliers' certificates expiring within this many days are told to the logistics lead.
     certificate_warning_days: int = Field(default=30, ge=1, le=365)
     certificate_check_time: time = time(9, 0)
+    # Parents who have not acknowledged a notice after this long get one reminder.
+    notice_reminder_hours: int = Field(default=24, ge=1, le=168)
     # Repairs: an urgent one is due in hours, a normal one in school days (Mon–Fri).
     repair_urgent_hours: int = Field(default=4, ge=1, le=72)
     repair_normal_school_days: int = Field(default=3, ge=1, le=30)

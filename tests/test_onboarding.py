@@ -37,6 +37,7 @@ async def test_director_joins_by_deep_link_and_sees_a_chinese_menu(
         "📅 工作日历",
         "➕ 邀请",
         "👥 成员",
+        "📢 告家长书",
         "👤 我的",
         "❓ 帮助",
     ]

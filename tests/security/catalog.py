@@ -18,9 +18,18 @@ from bot.views import checkins as checkin_views
 from bot.views import disinfection as disinfection_views
 from bot.views import members as members_views
 from bot.views import repairs as repairs_views
+from handlers.notices.draft import NOT_ALLOWED_TEXT as NOTICES_NOT_ALLOWED
 from storage.permissions import Action, Role, can, may_invite
 
 Allowed = Callable[[Sequence[Role]], bool]
+
+
+def may_send_notices(roles: Sequence[Role]) -> bool:
+    """The whole site, or a class teacher's own class (class roles join 小一班)."""
+    return can(roles, Action.SEND_NOTICES) or can(roles, Action.SEND_CLASS_NOTICES)
+
+
+NOTICES_REFUSALS = (NOTICES_NOT_ALLOWED,)
 
 
 def may_disinfect_own_room(roles: Sequence[Role]) -> bool:
@@ -83,6 +92,15 @@ MEMBERS_REFUSALS = (members_views.ERRORS["not_allowed"],)
 CHECKIN_REFUSALS = (checkin_views.NOT_CLASS_STAFF,)
 
 COMMANDS: list[Command] = [
+    Command("notice", Action.SEND_NOTICES, allowed=may_send_notices, refusals=NOTICES_REFUSALS),
+    Command("notices", Action.SEND_NOTICES, allowed=may_send_notices, refusals=NOTICES_REFUSALS),
+    Command(
+        "stop",
+        Action.RECEIVE_NOTICES,
+        changes=True,
+        reset=True,
+        refusals=("/stop is for parents: it stops the kindergarten's notices.",),
+    ),
     Command("start", None),
     Command("help", None),
     Command("help", None, chat="group"),
@@ -120,6 +138,13 @@ BUTTONS: list[Button] = [
     Button("smp:v1:h:{samples}", Action.HOLD_SAMPLES),
     Button("smp:v1:r:{held_samples}", Action.RELEASE_SAMPLES, changes=True, reset=True),
     Button("smp:v1:w:{disposed_samples}", Action.CHECK_SAMPLES, changes=True, reset=True),
+    Button(
+        "ntd:v1:site:{site}",
+        Action.SEND_NOTICES,
+        allowed=may_send_notices,
+        refusals=NOTICES_REFUSALS,
+    ),
+    Button("ntc:v1:pv", None, targets_site=False),
     Button("ck:v1:m:{klass}", Action.MORNING_CHECK_OWN_CLASS, refusals=CHECKIN_REFUSALS),
     Button(
         "ck:v1:start",
@@ -301,6 +326,8 @@ PREFIXES = [
     "epi",
     "smp",
     "dlv",
+    "ntd",
+    "ntc",
 ]
 # Plain texts that act as commands (the private menu's buttons), Chinese and English.
 MENU_TEXTS = [
@@ -309,6 +336,8 @@ MENU_TEXTS = [
     "✅ 责任区自查",
     "➕ 邀请",
     "👥 成员",
+    "📢 告家长书",
+    "📬 我的订阅",
     "👤 我的",
     "❓ 帮助",
     "🔧 报修",
