@@ -22,20 +22,22 @@ def add_checkin_commands(commands: Any) -> None:
     )
     for verb in ("close", "open"):
         change = calendar.add_parser(verb, help=f"{verb} days, e.g. 2026-10-01..2026-10-07")
-        change.add_argument("--site", type=int, required=True)
-        change.add_argument("days", metavar="DAY[..DAY]")
-        change.add_argument("--reason", default="")
+        change.add_argument("--site", type=int, required=True, help="site id")
+        change.add_argument(
+            "days", metavar="DAY[..DAY]", help="a day or a range, e.g. 2026-10-01..2026-10-07"
+        )
+        change.add_argument("--reason", default="", help="why, e.g. 国庆 (shown to staff)")
         change.set_defaults(func=cmd_calendar, closed=verb == "close")
     zone = commands.add_parser("zone", help="responsibility zones").add_subparsers(
         required=True, metavar="action"
     )
     add = zone.add_parser("add", help="add a zone (or change who checks it)")
-    add.add_argument("--site", type=int, required=True)
-    add.add_argument("name")
+    add.add_argument("--site", type=int, required=True, help="site id")
+    add.add_argument("name", help="the zone's name, e.g. 大门")
     add.add_argument("--person", required=True, help="display name or Telegram id")
     add.set_defaults(func=cmd_zone_add)
     show = zone.add_parser("list", help="the zones and who checks each")
-    show.add_argument("--site", type=int, required=True)
+    show.add_argument("--site", type=int, required=True, help="site id")
     show.set_defaults(func=cmd_zone_list)
 
 

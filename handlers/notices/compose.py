@@ -58,7 +58,11 @@ async def on_button(update: Update, context: BotContext) -> int:
     parts = unpack(screens.PREFIX, query.data) or [""]
     step, args = parts[0], parts[1:]
     if step == "site":
-        return await _step_site(update, context, args)
+        try:
+            return await _step_site(update, context, args)
+        except (ValueError, IndexError):  # forged or garbled: an expired button
+            await on_expired_button(update, context)
+            return END
     current = draft(context)
     r = rights(context.roles, current["site"]) if current else None
     if step not in _STEPS or current is None or r is None:
