@@ -6,6 +6,7 @@ returns plain figures, with the names of whom to ask where something is missing.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -23,15 +24,9 @@ from storage.calendar_queries import (
     tasks_done_on,
     tasks_due_this_week,
 )
-from storage.checkins import Template
-from storage.checkins_ledger import (
-    absences_by_reason,
-    attendance_by_class,
-    children_sent_home,
-    missing_checkins,
-    sick_followup_list,
-)
-from storage.checkins_status import morning_day
+from storage.checkins import TEMPLATES, Template
+from storage.checkins_ledger import sick_followup_list
+from storage.checkins_status import morning_day, zone_day
 from storage.missed import JobRun, list_missed
 from storage.models import Membership, Person, Site
 from storage.permissions import Role
@@ -254,28 +249,40 @@ class MorningSection:
 
 
 def morning_section(*, session: Session, site: Site, day: date) -> MorningSection:
+    """The morning check from one reading of the day's answers; zones from another."""
     assert site.id is not None
     morning = morning_day(session=session, site=site, day=day)
-    rows = attendance_by_class(session=session, site_id=site.id, start=day, end=day)
-    staff = class_staff_names(session, site.id)
-    zones = [
-        (m.window, m.subject_name, m.responsible)
-        for m in missing_checkins(session=session, site=site, day=day)
-        if m.template == Template.ZONE
-    ]
+    if not morning.school_day:
+        return MorningSection(False, 0, len(morning.classes), 0, 0, {}, 0, 0, [], [])
+    reports = [(line, line.report) for line in morning.classes]
+    absences: Counter[str] = Counter({"sick": 0, "personal": 0, "other": 0})
+    for _line, report in reports:
+        if report is not None:
+            absences.update(sick=len(report.sick), personal=report.personal, other=report.other)
+    zones = zone_day(session=session, site=site, day=day)
+    in_use = morning.in_use
+    staff = class_staff_names(session, site.id) if in_use and morning.missing else {}
     return MorningSection(
-        school_day=morning.school_day,
-        reported=sum(1 for c in morning.classes if c.answer is not None),
+        school_day=True,
+        reported=sum(1 for _line, report in reports if report is not None),
         classes=len(morning.classes),
-        expected=sum(r.expected for r in rows),
-        present=sum(r.present for r in rows),
-        absences=absences_by_reason(session=session, site_id=site.id, start=day, end=day),
-        sick_followed=len(sick_followup_list(session=session, site_id=site.id, day=day)),
-        sent_home=len(children_sent_home(session=session, site_id=site.id, start=day, end=day)),
+        expected=sum(report.expected for _line, report in reports if report is not None),
+        present=sum(report.present for _line, report in reports if report is not None),
+        absences=dict(absences),
+        sick_followed=len(sick_followup_list(session=session, site_id=site.id, day=day))
+        if in_use
+        else 0,
+        sent_home=sum(
+            1 for _line, report in reports if report for child in report.unwell if child.sent_home
+        ),
         missing_classes=[(c.class_name, staff.get(c.class_id, ())) for c in morning.missing]
-        if morning.school_day and morning.in_use
+        if in_use
         else [],
-        zones_missing=zones,
+        zones_missing=[
+            (window.name, line.duty.zone.name, line.person_name)
+            for window in TEMPLATES[Template.ZONE].windows
+            for line in zones.missing(window.name)
+        ],
     )
 
 
