@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -33,6 +34,19 @@ def _database_url(backend: str, folder: Path) -> str:
         if url.startswith("postgresql://")
         else url
     )
+
+
+@pytest.fixture(autouse=True)
+def _no_stale_log_handler() -> Iterator[None]:
+    """A CLI test configures logging onto the stderr pytest captured for it; that handler
+    must go with the test, or a later test logs into a closed file."""
+    root = logging.getLogger()
+    before, level = list(root.handlers), root.level
+    yield
+    for handler in list(root.handlers):
+        if getattr(handler, "houqin", False) and handler not in before:
+            root.removeHandler(handler)
+    root.setLevel(level)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
