@@ -135,6 +135,15 @@ class BotProcess:
             self._log = None
         return process.returncode if process is not None else None
 
+    async def kill(self) -> None:
+        """kill -9: no shutdown, no last write."""
+        assert self._process is not None
+        self._process.kill()
+        await self._process.wait()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
     def output(self) -> str:
         if not self.log_path.exists():
             return ""

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from sandbox.demo_kitchen import seed_demo_kitchen
 from sandbox.state import Message, User
-from storage.models import Site
+from storage.models import ConversationState, Site
 from storage.samples_models import SampleDish, SampleLog
 from storage.site_settings import MealSetting
 from tests.e2e.conftest import LaunchBot
@@ -89,3 +89,42 @@ async def test_the_cook_logs_lunch_and_the_due_samples_are_reminded_once(
         assert (log.meal, log.taken_by_id) == ("lunch", person_id_of(session, KITCHEN_COOK))
         assert sorted((d.dish, d.grams) for d in dishes) == [("米饭", 130), ("红烧肉", 150)]
         assert photo.photo is not None and log.photo_file_id == photo.photo[-1]["file_id"]
+
+
+def _waiting_for_grams(kindergarten: Kindergarten) -> bool:
+    """The tap's update has finished: the question for the grams is in the database."""
+    with kindergarten.session() as session:
+        rows = session.exec(select(ConversationState).where(ConversationState.name == "samples"))
+        return any(row.data is not None for row in rows)
+
+
+async def test_kill9_while_asked_for_the_grams_keeps_the_question_and_logs_once(
+    kindergarten: Kindergarten, launch_bot: LaunchBot
+) -> None:
+    kindergarten.tune_site(meals=[MealSetting(key="lunch", end=time(23, 58))])
+    bot = await launch_bot()
+    users, cook = kindergarten.users, kindergarten.person(KITCHEN_COOK)
+    picker = await _reply_to(kindergarten, cook, "🥡 留样")
+    users.press_button(cook, picker, text="午餐")
+    await users.wait_for_edit(picker, timeout=WAIT)
+    wanted = users.send_text(cook, "番茄炒蛋")
+    await users.wait_for_bot_message(cook, after=wanted, timeout=WAIT)
+    picker = users.bot_messages(cook)[-1]
+    users.press_button(cook, picker, text="下一步 ➡️（1）")
+    await users.wait_for_edit(picker, timeout=WAIT)
+    assert text_of(picker) == "番茄炒蛋 留了多少克？（至少 125 克）"
+    await users.wait_until(
+        lambda: _waiting_for_grams(kindergarten), timeout=WAIT, what="the state written"
+    )
+
+    await bot.kill()
+    await launch_bot()
+    assert text_of(await _reply_to(kindergarten, cook, "150")) == "留样冰箱现在的温度是多少 °C？"
+    assert "照片" in text_of(await _reply_to(kindergarten, cook, "4"))
+    done = await users.wait_for_bot_message(cook, after=users.send_photo(cook, PHOTO), timeout=WAIT)
+
+    assert text_of(done).startswith("✅ 已留样：") and "番茄炒蛋 150 g" in text_of(done)
+    with kindergarten.session() as session:
+        [log] = session.exec(select(SampleLog)).all()
+        dishes = session.exec(select(SampleDish).where(SampleDish.log_id == log.id)).all()
+        assert [(d.dish, d.grams) for d in dishes] == [("番茄炒蛋", 150)]
