@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -55,11 +56,17 @@ async def _done(update: Update, text: str) -> None:
     await query.edit_message_text(text)
 
 
-async def step_check(update: Update, context: BotContext, args: list[str]) -> int:
-    log, _site = _load(context, args[0])
+async def _tap(
+    update: Update,
+    context: BotContext,
+    change: Callable[..., object],
+    log: SampleLog,
+    site: Site | None = None,
+) -> bool:
+    """Apply a one-tap change as the person who tapped; a refusal is answered, False."""
     assert context.person is not None
     try:
-        check_log(
+        change(
             session=context.db,
             log=log,
             person_id=context.person.id,
@@ -67,51 +74,36 @@ async def step_check(update: Update, context: BotContext, args: list[str]) -> in
             now=context.app.clock(),
         )
     except SampleError as error:
-        return await _refused(update, context, error)
-    await _done(update, context._("✅ Checked by {name}.").format(name=context.person.display_name))
+        await _refused(update, context, error, site)
+        return False
+    return True
+
+
+def _name(context: BotContext) -> str:
+    return context.person.display_name if context.person else ""
+
+
+async def step_check(update: Update, context: BotContext, args: list[str]) -> int:
+    log, _site = _load(context, args[0])
+    if await _tap(update, context, check_log, log):
+        await _done(update, context._("✅ Checked by {name}.").format(name=_name(context)))
     return END
 
 
 async def step_dispose(update: Update, context: BotContext, args: list[str]) -> int:
     log, site = _load(context, args[0])
-    assert context.person is not None
-    try:
-        dispose(
-            session=context.db,
-            log=log,
-            person_id=context.person.id,
-            roles=context.roles,
-            now=context.app.clock(),
-        )
-    except SampleError as error:
-        return await _refused(update, context, error, site)
-    await _done(
-        update,
-        context._("🗑 Disposed of by {name}; a witness is asked to confirm.").format(
-            name=context.person.display_name
-        ),
-    )
-    await ask_for_witness(context.app, context.db, site, log)
+    if await _tap(update, context, dispose, log, site):
+        text = context._("🗑 Disposed of by {name}; a witness is asked to confirm.")
+        await _done(update, text.format(name=_name(context)))
+        await ask_for_witness(context.app, context.db, site, log)
     return END
 
 
 async def step_witness(update: Update, context: BotContext, args: list[str]) -> int:
     log, _site = _load(context, args[0])
-    assert context.person is not None
-    try:
-        witness(
-            session=context.db,
-            log=log,
-            person_id=context.person.id,
-            roles=context.roles,
-            now=context.app.clock(),
-        )
-    except SampleError as error:
-        return await _refused(update, context, error)
-    await _done(
-        update,
-        context._("👁 Disposal witnessed by {name}.").format(name=context.person.display_name),
-    )
+    if await _tap(update, context, witness, log):
+        text = context._("👁 Disposal witnessed by {name}.")
+        await _done(update, text.format(name=_name(context)))
     return END
 
 
@@ -170,22 +162,8 @@ async def on_hold_reason(update: Update, context: BotContext) -> int:
 
 async def step_release(update: Update, context: BotContext, args: list[str]) -> int:
     log, site = _load(context, args[0])
-    assert context.person is not None
-    try:
-        release(
-            session=context.db,
-            log=log,
-            person_id=context.person.id,
-            roles=context.roles,
-            now=context.app.clock(),
-        )
-    except SampleError as error:
-        return await _refused(update, context, error)
-    await _done(
-        update,
-        context._("🔓 Released by {name}; the kitchen will be asked to dispose of them.").format(
-            name=context.person.display_name
-        ),
-    )
-    replan_site(context.app, site.id or 0)
+    if await _tap(update, context, release, log):
+        text = context._("🔓 Released by {name}; the kitchen will be asked to dispose of them.")
+        await _done(update, text.format(name=_name(context)))
+        replan_site(context.app, site.id or 0)
     return END
