@@ -25,12 +25,14 @@ from storage.site_settings import get_site_settings
 from storage.sites import list_class_areas, list_classes
 from storage.summary_sections import (
     MorningSection,
+    NoticesSection,
     RepairsSection,
     SamplesSection,
     TasksSection,
     missed_section,
     morning_section,
     names_in_role,
+    notices_section,
     repairs_section,
     samples_section,
     tasks_section,
@@ -73,6 +75,7 @@ class DaySummary:
     repairs: RepairsSection
     samples: SamplesSection
     tasks: TasksSection
+    notices: NoticesSection
     missed: list[JobRun] = field(default_factory=list)
 
 
@@ -86,6 +89,7 @@ def build_summary(*, session: Session, site: Site, day: date, now: datetime) -> 
         repairs=repairs_section(session=session, site=site, day=day, now=now),
         samples=samples_section(session=session, site=site, day=day),
         tasks=tasks_section(session=session, site=site, day=day, now=now),
+        notices=notices_section(session=session, site=site, day=day),
         missed=missed_section(session=session, site=site, day=day),
     )
 

@@ -29,6 +29,13 @@ from storage.checkins_ledger import sick_followup_list
 from storage.checkins_status import morning_day, zone_day
 from storage.missed import JobRun, list_missed
 from storage.models import Membership, Person, Site
+from storage.notice_figures import (
+    ClassShare,
+    NoticeShare,
+    acknowledged_shares,
+    class_teachers,
+    classes_behind,
+)
 from storage.permissions import Role
 from storage.repairs_models import OPEN, Status, Ticket, TicketEvent
 from storage.repairs_queries import list_overdue, names_of
@@ -195,6 +202,47 @@ def tasks_section(*, session: Session, site: Site, day: date, now: datetime) -> 
         due_this_week=tasks_due_this_week(session=session, site=site, now=now),
         overdue=overdue_tasks(session=session, site=site, now=now),
         gaps=compliance_gaps(session=session, site=site, now=now),
+    )
+
+
+# Parent notices sent over this many days (the summary's day included) are counted.
+NOTICE_DAYS = 7
+
+
+@dataclass(frozen=True)
+class NoticesSection:
+    notices: list[NoticeShare]  # sent over the last NOTICE_DAYS days, oldest first
+    # Classes still short of acknowledgements once the parents' reminder was due, worst first,
+    # with their class teachers to ask.
+    behind: list[tuple[ClassShare, tuple[str, ...]]]
+
+    @property
+    def delivered(self) -> int:
+        return sum(n.delivered for n in self.notices)
+
+    @property
+    def acknowledged(self) -> int:
+        return sum(n.acknowledged for n in self.notices)
+
+
+def notices_section(*, session: Session, site: Site, day: date) -> NoticesSection:
+    """Acknowledged shares of the week's notices; a class counts as behind only when its
+    parents have had the reminder window (notice_reminder_hours) to acknowledge."""
+    first, end = day_bounds(site, day)
+    start = first - timedelta(days=NOTICE_DAYS - 1)
+    shares = acknowledged_shares(session=session, site_id=site.id or 0, start=start, end=end)
+    waited = end - timedelta(hours=get_site_settings(site).notice_reminder_hours)
+    behind = (
+        classes_behind(session=session, site_id=site.id or 0, start=start, end=waited)
+        if shares and waited > start
+        else []
+    )
+    return NoticesSection(
+        notices=shares,
+        behind=[
+            (c, tuple(p.display_name for p in class_teachers(session=session, class_id=c.class_id)))
+            for c in behind
+        ],
     )
 
 

@@ -14,6 +14,7 @@ from bot.labels import AREA_LABELS
 from bot.views.summary_sections import (
     missed_lines,
     morning_lines,
+    notices_lines,
     repairs_lines,
     samples_lines,
     tasks_lines,
@@ -39,6 +40,7 @@ def summary_text(_: Translate, language: str, summary: DaySummary) -> str:
         repairs_lines(_, summary.repairs),
         samples_lines(_, summary.site, summary.samples),
         tasks_lines(_, language, summary.tasks),
+        notices_lines(_, summary.notices),
         missed_lines(_, summary.missed),
     ]
     return "\n\n".join([header, *(s for s in sections if s)])

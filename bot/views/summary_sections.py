@@ -11,6 +11,7 @@ from storage.models import Site
 from storage.permissions import Role
 from storage.summary_sections import (
     MorningSection,
+    NoticesSection,
     RepairsSection,
     SamplesSection,
     TasksSection,
@@ -117,6 +118,36 @@ def tasks_lines(_: Translate, language: str, section: TasksSection) -> str:
     ]
     lines += [_line(gap_line(_, gap)) for gap in section.gaps if gap.days_left >= 0]
     return "\n".join([SEP.join(head), *_capped(_, lines)])
+
+
+def _percent(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 100
+
+
+def notices_lines(_: Translate, section: NoticesSection) -> str:
+    """The week's notices: the share acknowledged, each notice, the classes behind."""
+    if not section.notices:
+        return _("📣 Parent notices: none sent this week.")
+    head = _("📣 Parent notices: {acknowledged}/{delivered} acknowledged ({percent}%)").format(
+        acknowledged=section.acknowledged,
+        delivered=section.delivered,
+        percent=_percent(section.acknowledged, section.delivered),
+    )
+    lines = [
+        _line(f"《{n.title}》 {n.acknowledged}/{n.delivered}")
+        for n in section.notices
+        if n.acknowledged < n.delivered
+    ]
+    lines += [
+        _line(
+            _("{name} behind: {percent}% acknowledged").format(
+                name=share.class_name, percent=_percent(share.acknowledged, share.delivered)
+            ),
+            _ask(_, teachers),
+        )
+        for share, teachers in section.behind
+    ]
+    return "\n".join([head, *_capped(_, lines)])
 
 
 def missed_lines(_: Translate, missed: list[JobRun]) -> str | None:
