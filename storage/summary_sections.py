@@ -25,7 +25,7 @@ from storage.calendar_queries import (
     tasks_due_this_week,
 )
 from storage.checkins import TEMPLATES, Template
-from storage.checkins_ledger import sick_followup_list
+from storage.checkins_ledger import attendance_by_class, sick_followup_list
 from storage.checkins_status import morning_day, zone_day
 from storage.missed import JobRun, list_missed
 from storage.models import Membership, Person, Site
@@ -271,6 +271,19 @@ def open_tickets_by_day(*, session: Session, site: Site, days: list[date]) -> li
             sum(1 for o, c in spans if _aware(o) < end and (c is None or _aware(c) >= end))
         )
     return counts
+
+
+def attendance_by_day(*, session: Session, site: Site, days: list[date]) -> list[float | None]:
+    """Present over expected for each day (one query); None on a day no class reported."""
+    if not days:
+        return []
+    expected: Counter[date] = Counter()
+    present: Counter[date] = Counter()
+    rows = attendance_by_class(session=session, site_id=site.id or 0, start=days[0], end=days[-1])
+    for row in rows:
+        expected[row.day] += row.expected
+        present[row.day] += row.present
+    return [present[day] / expected[day] if expected[day] else None for day in days]
 
 
 def _aware(moment: datetime) -> datetime:

@@ -11,23 +11,26 @@ from bot.i18n import translator
 from bot.views.charts import Series, bar_chart, line_chart
 from storage.sites import get_site
 from storage.summary import WeekSummary, disinfection_history
-from storage.summary_sections import open_tickets_by_day
+from storage.summary_sections import attendance_by_day, open_tickets_by_day
 
 
 def summary_chart(engine: Engine, site_id: int, day: date, language: str) -> bytes:
-    """14 days of disinfection completion (and, as flows land, attendance and open tickets)."""
+    """14 days of disinfection completion, attendance and open tickets."""
     _ = translator(language)
     with Session(engine) as session:
         site = get_site(session=session, site_id=site_id)
         assert site is not None
         points = disinfection_history(session=session, site=site, end=day)
-        tickets = open_tickets_by_day(session=session, site=site, days=[p.day for p in points])
+        days = [p.day for p in points]
+        attendance = attendance_by_day(session=session, site=site, days=days)
+        tickets = open_tickets_by_day(session=session, site=site, days=days)
         title = _("{site} · the last 14 days").format(site=site.name)
     series = [
         Series(_("Disinfection done"), [p.disinfection_rate for p in points]),
+        Series(_("Attendance"), attendance),
         Series(_("Open tickets"), [float(n) for n in tickets], percent=False),
     ]
-    return line_chart(title, [p.day for p in points], series)
+    return line_chart(title, days, series)
 
 
 def week_chart(week: WeekSummary, language: str) -> bytes | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 from openpyxl import load_workbook
 from sqlmodel import Session
@@ -12,6 +12,7 @@ from bot.i18n import translator
 from bot.views.export import build_ledger_file
 from bot.views.summary import summary_text
 from storage.summary import build_summary
+from storage.summary_sections import attendance_by_day
 from tests.checkins.setup import make_kindergarten
 from tests.checkins.test_morning import report_two_sick
 from tests.support.telegram import Telegram
@@ -38,6 +39,9 @@ async def test_attendance_and_sick_children_reach_the_summary_and_the_registers(
     text = summary_text(translator("zh"), "zh", summary)
     assert "🩺 晨检 1/3 · 出勤率 92% · 病假 2 · 因病追踪 2" in text
     assert "• 未报晨检：小二班 · 请问 小二班班主任、小二班保育员" in text
+    # The chart's attendance line: nothing the day before, 23 of 25 that day.
+    days = [DAY - timedelta(days=1), DAY]
+    assert attendance_by_day(session=db, site=k.site, days=days) == [None, 23 / 25]
 
     site_id = k.site.id or 0
     attendance, _name, count = build_ledger_file(
