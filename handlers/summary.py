@@ -12,11 +12,13 @@ from bot.context import BotContext
 from bot.errors import on_expired_button
 from bot.parsing import parse_id
 from bot.views import summary as views
+from bot.views.repairs_forms import ticket_list
 from bot.views.summary_charts import summary_chart, week_chart
 from handlers.common import refuse, reply
 from storage.disinfection import local_today
 from storage.people import sites_where_allowed
 from storage.permissions import Action
+from storage.repairs_queries import PAGE_SIZE, list_open
 from storage.sites import get_site
 from storage.summary import build_summary, week_summary
 
@@ -68,11 +70,12 @@ async def cmd_week(update: Update, context: BotContext) -> None:
 
 
 async def on_summary_button(update: Update, context: BotContext) -> None:
-    """`sum:v1:dis:<site>:<day>`: the full list of rooms still to do that day."""
+    """`sum:v1:dis:<site>:<day>`: the rooms still to do that day; `sum:v1:tix:<site>:<day>`:
+    the site's open tickets, overdue first, each a button that opens it."""
     query = update.callback_query
     assert query is not None
     parts = unpack(views.PREFIX, query.data)
-    if not parts or len(parts) != 3 or parts[0] != "dis":
+    if not parts or len(parts) != 3 or parts[0] not in {"dis", "tix"}:
         await on_expired_button(update, context)
         return
     site_id, day = parse_id(parts[1]), views.parse_day_code(parts[2])
@@ -88,5 +91,12 @@ async def on_summary_button(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     now = context.app.clock()
+    if parts[0] == "tix":
+        found = list_open(session=context.db, site_id=site_id, now=now)
+        text, markup = ticket_list(
+            context._, found[:PAGE_SIZE], everyone=True, page=0, more=len(found) > PAGE_SIZE, now=now
+        )
+        await reply(update, text, reply_markup=markup)
+        return
     summary = build_summary(session=context.db, site=site, day=day, now=now)
     await reply(update, views.missing_rooms_text(context._, context.language, summary))

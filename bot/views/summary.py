@@ -56,6 +56,13 @@ def summary_keyboard(_: Translate, summary: DaySummary) -> InlineKeyboardMarkup 
                 callback_data=pack(PREFIX, "dis", site, day),
             )
         )
+    if summary.repairs.overdue:
+        buttons.append(
+            InlineKeyboardButton(
+                _("🔧 Overdue tickets ({count})").format(count=len(summary.repairs.overdue)),
+                callback_data=pack(PREFIX, "tix", site, day),
+            )
+        )
     return inline_keyboard([[b] for b in buttons])
 
 

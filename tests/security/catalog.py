@@ -307,6 +307,7 @@ COMMANDS += [
 ]
 BUTTONS += [
     Button("sum:v1:dis:{site}:{day}", Action.VIEW_SUMMARY),
+    Button("sum:v1:tix:{site}:{day}", Action.VIEW_SUMMARY),
     Button("exp:v1:k:{site}:disinfection", Action.EXPORT_LEDGERS),
     Button("exp:v1:g:{site}:disinfection:20261101:20261130", Action.EXPORT_LEDGERS),
 ]

@@ -9,6 +9,8 @@ from sqlmodel import Session
 
 from storage.disinfection import DisinfectionRecord
 from storage.permissions import Role
+from storage.repairs import open_ticket
+from storage.repairs_models import Urgency
 from storage.sites import list_class_areas
 from storage.summary import build_summary
 from tests.conftest import BotFactory
@@ -21,7 +23,7 @@ from tests.disinfection.setup import (
 )
 from tests.factories import make_member
 from tests.support.networking import Call
-from tests.support.telegram import Telegram, User, texts, to
+from tests.support.telegram import Telegram, User, answers, texts, to
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 11, 26)  # a Thursday
@@ -159,3 +161,29 @@ async def test_week_compares_the_classes(telegram: Telegram, db: Session) -> Non
     # 11月20日–26日 has five school days; 小一班 did both rooms on two of them.
     assert "• 中一班 0%" in text and "• 小一班 40%" in text
     assert calls[1].method == "sendPhoto"
+
+
+async def test_the_overdue_tickets_button_lists_them_each_a_button_to_open(
+    telegram: Telegram, db: Session
+) -> None:
+    k = make_kindergarten(db)
+    reporter = make_member(db, k.site, User(951, "孙伟"), Role.LOGISTICS_LEAD)
+    opened = open_ticket(
+        session=db, now=at(DAY, "09:00") - timedelta(days=3), site_id=k.site.id or 0,
+        reporter_id=reporter.id or 0, description="水龙头漏水", location="小一班",
+        category="plumbing", urgency=Urgency.URGENT,
+    )  # fmt: skip
+    telegram.set_local_time("2026-11-26 15:00")
+    [summary, _chart] = await telegram.send(DIRECTOR, "/today")
+
+    listed = await telegram.press(DIRECTOR, summary, "🔧 超时报修（1）")
+    [listing] = [c for c in listed if c.method == "sendMessage"]
+    assert listing.text.splitlines() == [
+        "🔧 未结工单 · 第 1 页",
+        f"🔧 {opened.code} 小一班 · 水龙头漏水 · 待接单 · ⚠️ 超时",
+    ]
+    shown = await telegram.press(DIRECTOR, listing, opened.code)
+
+    assert any("水龙头漏水" in c.text for c in shown)
+    refused = await telegram.press(k.caregivers["小一班"], summary, "🔧 超时报修（1）")
+    assert answers(refused) == ["只有园长 / 分管后勤园长 / 保健老师可以进行此操作。"]
