@@ -26,7 +26,7 @@ from bot.labels import area_label
 from bot.views import disinfection as views
 from bot.views.disinfection_board import board
 from jobs.outbox import Kind, Outcome, send_once
-from jobs.plan import PLANNERS, Planned, daily, planned_data, replan_site
+from jobs.plan import PLANNERS, Planned, daily, planned_data, replan_site, school_days
 from jobs.schedule import retry_later
 from storage.db import session_scope
 from storage.disinfection import DisinfectionRecord, get_record, local_today
@@ -65,7 +65,9 @@ def _job_id(context: CallbackContext[Any, Any, Any, Any]) -> int:
 
 
 def plan_disinfection(session: Session, sites: list[Site], now: datetime) -> Iterator[Planned]:
-    """Each site's board, deadline reminders and escalation, and running UV lamps' reminders."""
+    """Each site's board, deadline reminders and escalation on its school days, and running
+    UV lamps' reminders (a lamp left on is switched off whatever the day)."""
+    school_day = school_days(session, sites, now)
     for site in sites:
         settings = get_site_settings(site)
         escalation = (
@@ -100,6 +102,8 @@ def plan_disinfection(session: Session, sites: list[Site], now: datetime) -> Ite
         ]
         for prefix, kind, at, callback, audience, why in daily_items:
             for day, moment in daily(site, now, at):
+                if not school_day(site, day):
+                    continue
                 # The board is still worth posting until the day ends; reminders for 2 hours.
                 end_of_day = datetime.combine(day + timedelta(days=1), time(0), moment.tzinfo)
                 window = end_of_day - moment if kind == "board" else CATCH_UP

@@ -26,6 +26,7 @@ from jobs.schedule import BATCH_SCHEDULERS
 from storage.db import session_scope
 from storage.missed import DONE, MISSED, JobRun, record_runs, settled_keys
 from storage.models import Site
+from storage.school_days import calendar_overrides, is_school_day_given
 from storage.sites import get_site
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,19 @@ def daily(site: Site, now: datetime, at: time) -> list[tuple[date, datetime]]:
     today = now.astimezone(zone).date()
     days = (today - timedelta(days=1), today, today + timedelta(days=1))
     return [(day, datetime.combine(day, at, zone)) for day in days]
+
+
+def school_days(session: Session, sites: list[Site], now: datetime) -> Callable[[Site, date], bool]:
+    """Whether a day `daily` yields is a school day at a site: weekends and the days the
+    site marked closed are not, a make-up day (调休) is; boarding sites every day. One query."""
+    today = now.date()
+    overrides = calendar_overrides(
+        session=session,
+        site_ids=[s.id or 0 for s in sites],
+        start=today - timedelta(days=2),
+        end=today + timedelta(days=2),
+    )
+    return lambda site, day: is_school_day_given(site, day, overrides)
 
 
 def plan(session: Session, sites: list[Site], now: datetime) -> list[Planned]:

@@ -7,8 +7,8 @@ reminder at all until it is released.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime, time, timedelta
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,7 +19,7 @@ from bot.context import HouqinApplication
 from bot.i18n import format_clock, format_day, translator
 from bot.views import samples as views
 from jobs.outbox import Kind, Outcome, send_once
-from jobs.plan import PLANNERS, Planned, daily, planned_data
+from jobs.plan import PLANNERS, Planned, daily, planned_data, school_days
 from jobs.samples_notify import tell_held
 from jobs.schedule import retry_later
 from storage.db import session_scope
@@ -41,8 +41,9 @@ def _app(context: CallbackContext[Any, Any, Any, Any]) -> HouqinApplication:
 
 
 def plan_samples(session: Session, sites: list[Site], now: datetime) -> Iterator[Planned]:
+    school_day = school_days(session, sites, now)
     for site in sites:
-        yield from _plan_meals(site, now)
+        yield from _plan_meals(site, now, school_day)
         held_at = get_site_settings(site).held_samples_time
         for day, moment in daily(site, now, held_at):
             end_of_day = datetime.combine(day + timedelta(days=1), time(0), moment.tzinfo)
@@ -76,12 +77,17 @@ def disposal_item(log: SampleLog) -> Planned:
     )
 
 
-def _plan_meals(site: Site, now: datetime) -> Iterator[Planned]:
+def _plan_meals(
+    site: Site, now: datetime, school_day: Callable[[Site, date], bool]
+) -> Iterator[Planned]:
+    """Each meal's reminder and escalation, on the site's school days only."""
     settings = get_site_settings(site)
     remind = timedelta(minutes=settings.sample_reminder_minutes)
     escalate = timedelta(minutes=settings.sample_escalation_minutes)
     for meal in site_meals(site):
         for day, moment in daily(site, now, meal.end):
+            if not school_day(site, day):
+                continue
             data = (site.id, day.isoformat(), meal.key)
             yield Planned(
                 f"samples-remind:{site.id}:{day}:{meal.key}",

@@ -21,6 +21,7 @@ from storage.disinfection_status import State, disinfection_status, responsible_
 from storage.missed import JobRun
 from storage.models import Site
 from storage.permissions import Role
+from storage.school_days import calendar_overrides, is_school_day, is_school_day_given
 from storage.site_settings import get_site_settings
 from storage.sites import list_class_areas, list_classes
 from storage.summary_sections import (
@@ -158,6 +159,7 @@ def disinfection_history(
         )
         .group_by(col(DisinfectionRecord.day))
     )
+    overrides = calendar_overrides(session=session, site_ids=[site.id], start=start, end=end)
     done: Counter[date] = Counter()
     rounds: dict[date, int] = {}
     for day, count, top_round in session.execute(query):
@@ -167,7 +169,8 @@ def disinfection_history(
     for offset in range(days):
         day = start + timedelta(days=offset)
         expected = areas * max(settings.disinfection_rounds, rounds.get(day, 1))
-        rate = min(1.0, done[day] / expected) if expected and (done[day] or _weekday(day)) else None
+        expected_today = done[day] or is_school_day_given(site, day, overrides)
+        rate = min(1.0, done[day] / expected) if expected and expected_today else None
         points.append(DayPoint(day, rate))
     return points
 
@@ -177,10 +180,6 @@ def _finished() -> Any:
     return (col(DisinfectionRecord.method) != Method.UV_LAMP) | col(
         DisinfectionRecord.ended_at
     ).is_not(None)
-
-
-def _weekday(day: date) -> bool:
-    return day.weekday() < 5
 
 
 @dataclass(frozen=True)
@@ -221,5 +220,6 @@ def week_summary(*, session: Session, site: Site, start: date, end: date) -> Wee
 
 
 def is_summary_day(*, session: Session, site: Site, day: date) -> bool:
-    """School days get a summary; boarding sites every day."""
-    return site.boarding or _weekday(day)
+    """School days get a summary (the site's calendar: closed days, 调休; boarding sites
+    every day)."""
+    return is_school_day(session=session, site=site, day=day)

@@ -5,11 +5,15 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from bot.cards import CardEditor
+from jobs.plan import plan
 from storage.disinfection_status import State, disinfection_status
+from storage.school_days import set_days
 from tests.conftest import BotFactory
 from tests.disinfection.setup import (
     HEALTH_TEACHER,
@@ -230,3 +234,29 @@ async def test_a_reminder_that_fails_to_send_is_retried_and_no_one_is_skipped(
     assert len(attempts) == 2  # both caregivers were tried, the first failure stopped no one
     assert set(retried) == caregivers
     assert again == {}
+
+
+def test_no_board_reminder_or_meal_chase_on_a_weekend_or_closed_day_but_on_a_make_up_day(
+    db: Session,
+) -> None:
+    k = make_kindergarten(db)
+    site = k.site
+    friday, sunday = date(2026, 11, 27), date(2026, 11, 29)  # Saturday the 28th: a weekend
+    for day, closed, reason in ((friday, True, "运动会"), (sunday, False, "调休")):
+        set_days(
+            session=db, site=site, start=day, end=day, closed=closed, reason=reason,
+            person_id=None, today=date(2026, 11, 26),
+        )  # fmt: skip
+    noon = datetime(2026, 11, 28, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai")).astimezone(UTC)
+
+    def days_of(prefix: str) -> set[str]:
+        keys = [item.key for item in plan(db, [site], noon)]
+        return {key.split(":")[2] for key in keys if key.startswith(f"{prefix}:{site.id}:")}
+
+    for prefix in ("disinfection-board", "disinfection-deadline", "disinfection-escalation"):
+        assert days_of(prefix) == {"2026-11-29"}, prefix
+    assert days_of("samples-remind") == days_of("samples-escalate") == {"2026-11-29"}
+    site.boarding = True  # a boarding school disinfects every day it is not closed
+    db.add(site)
+    db.commit()
+    assert days_of("disinfection-board") == {"2026-11-28", "2026-11-29"}

@@ -55,6 +55,7 @@ async def kindergarten(database_url: str) -> AsyncIterator[Kindergarten]:
         code = seed_demo_database(engine, demo, kitchen=False)
         place = Kindergarten(server, demo, engine, database_url, code)
         place.tune_site(**ANY_HOUR)
+        place.open_today()
         try:
             yield place
         finally:

@@ -13,9 +13,11 @@ from sandbox import SandboxServer
 from sandbox.launch import Demo
 from sandbox.state import Chat, Message, User
 from sandbox.userapi import UserApi
-from storage.disinfection import DisinfectionRecord
+from storage.disinfection import DisinfectionRecord, local_today
 from storage.models import Area, AreaKind, Membership, OutboundMessage, Person, SchoolClass, Site
+from storage.school_days import is_school_day, set_days
 from storage.site_settings import get_site_settings, save_site_settings
+from storage.types import utcnow
 
 # Waits are generous: two processes share two cores with the test runner.
 WAIT = 10.0
@@ -78,6 +80,17 @@ class Kindergarten:
             save_site_settings(site, get_site_settings(site).model_copy(update=changes))
             session.add(site)
             session.commit()
+
+    def open_today(self) -> None:
+        """On a weekend the day becomes a make-up day (调休), so the stories run any day."""
+        with self.session() as session:
+            site = session.exec(select(Site)).one()
+            today = local_today(site, utcnow())
+            if not is_school_day(session=session, site=site, day=today):
+                set_days(
+                    session=session, site=site, start=today, end=today, closed=False,
+                    reason="测试", person_id=None, today=today,
+                )  # fmt: skip
 
     def calls(self, method: str, chat: User | Chat) -> list[tuple[int | None, str | None]]:
         """(error code, description) of each `method` call the bot made to `chat`."""

@@ -131,6 +131,7 @@ async def kindergarten_on(
         code = seed_demo_database(engine, demo, kitchen=False)
         place = Kindergarten(server, demo, engine, url, code)
         place.tune_site(**ANY_HOUR, epidemic_mode=True)  # a tap done twice would be round 2
+        place.open_today()
         try:
             yield place
         finally:
