@@ -16,9 +16,10 @@ from sqlmodel import Session
 
 from bot.app import build_application
 from bot.config import Settings
+from storage.permissions import Role, can
 from tests.security.catalog import BUTTONS, COMMANDS
 from tests.security.harness import ErrorSpy
-from tests.security.strategies import updates
+from tests.security.strategies import PARENT_OF_A, updates
 from tests.security.world import MORNING, OTHER_DIRECTOR, World, build_world, snapshot
 from tests.support.networking import OfflineRequest
 from tests.support.telegram import Telegram, User
@@ -38,7 +39,8 @@ _CHANGING_COMMANDS = {c.name: c for c in COMMANDS if c.changes}
 
 def may_change(sender: User, payload: dict[str, Any]) -> bool:
     """Whether the catalog allows this update to change data: something anyone may do
-    (/lang en), or what the other site's director may do at their own site (/epidemic on)."""
+    (/lang en), what the other site's director may do at their own site (/epidemic on), or
+    what site A's parent may do (/stop, whatever follows it)."""
     if "callback_query" in payload:
         data = payload["callback_query"]["data"]
         return any(
@@ -51,7 +53,13 @@ def may_change(sender: User, payload: dict[str, Any]) -> bool:
         return False
     name = message["text"].split()[0][1:].split("@")[0]
     command = _CHANGING_COMMANDS.get(name)
-    return command is not None and (command.action is None or sender == OTHER_DIRECTOR)
+    if command is None:
+        return False
+    return (
+        command.action is None
+        or sender == OTHER_DIRECTOR
+        or (sender == PARENT_OF_A and can([Role.PARENT], command.action))  # e.g. /stop
+    )
 
 
 async def _start(app_settings: Settings, engine: Engine, db: Session) -> Telegram:
