@@ -65,6 +65,7 @@ from handlers.repairs import group as repairs_group
 from handlers.repairs import lists as repairs_lists
 from handlers.samples import conversation as samples
 from handlers.samples.entry import cmd_samples
+from jobs.housekeeping import start_housekeeping
 from jobs.schedule import start_rescans
 from storage.db import make_engine
 
@@ -212,4 +213,5 @@ async def _post_init(app: Application) -> None:
     assert isinstance(app, HouqinApplication)
     await publish_commands(app)
     start_rescans(app)
+    start_housekeeping(app)
     log.info("Bot @%s ready", app.bot.username)

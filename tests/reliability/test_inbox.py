@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from telegram.error import NetworkError
 
 import bot.processing
 import handlers.disinfection.conversation as conversation
+from jobs.housekeeping import start_housekeeping
 from storage.inbox_models import InboxUpdate
 from storage.models import ConversationState
 from tests.conftest import BotFactory
@@ -296,3 +298,23 @@ async def test_a_webhook_update_is_stored_before_the_queue_takes_it(
             Update.de_json({"update_id": 930_002, "message": message}, app.bot)
         )
     assert 930_002 not in inbox_rows(db)
+
+
+async def test_handled_updates_leave_the_inbox_after_three_days(
+    telegram: Telegram, db: Session
+) -> None:
+    make_kindergarten(db)
+    telegram.set_local_time("2026-11-23 10:00")
+    now = telegram.app.clock()
+    with telegram.app.engine.begin() as connection:
+        for update_id, days_ago, done in ((1, 4, True), (2, 2, True), (3, 4, False)):
+            at = now - timedelta(days=days_ago)
+            mark_or_store = {"update_id": update_id, "payload": "{}", "received_at": at,
+                             "done_at": at if done else None, "attempts": 1}  # fmt: skip
+            connection.execute(InboxUpdate.__table__.insert(), mark_or_store)  # type: ignore[attr-defined]
+
+    start_housekeeping(telegram.app)
+    await telegram.run_job("inbox-purge")
+
+    left = db.exec(select(InboxUpdate.update_id).order_by(InboxUpdate.update_id)).all()
+    assert list(left) == [2, 3]  # the recent one, and the one never handled
