@@ -13,6 +13,8 @@ from contextvars import ContextVar
 from copy import deepcopy
 from typing import Any
 
+from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from telegram.ext import Application, BasePersistence, PersistenceInput
@@ -89,20 +91,24 @@ class SQLPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, A
 
     @staticmethod
     def _write(session: Session, kind: str, name: str, key: str, value: Any) -> None:
-        row = session.exec(
-            select(ConversationState).where(
-                ConversationState.kind == kind,
-                ConversationState.name == name,
-                ConversationState.key == key,
-            )
-        ).first()
+        """One statement: delete the row, or insert it or replace its data (an upsert on the
+        unique (kind, name, key))."""
+        connection = session.connection()
+        table = ConversationState.__table__  # type: ignore[attr-defined]
         if value is None:
-            if row is not None:
-                session.delete(row)
-        else:
-            row = row or ConversationState(kind=kind, name=name, key=key)
-            row.data = value
-            session.add(row)
+            connection.execute(
+                delete(table).where(
+                    table.c.kind == kind, table.c.name == name, table.c.key == key
+                )
+            )
+            return
+        insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+        statement = insert(table).values(kind=kind, name=name, key=key, data=value)
+        connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=["kind", "name", "key"], set_={"data": statement.excluded.data}
+            )
+        )
 
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
         return {int(row.key): dict(row.data) for row in self._rows(USER)}

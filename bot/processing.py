@@ -135,8 +135,7 @@ class Processor:
         with Session(self.app.engine) as session:
             self.app.write_persistence(session)
             if run.marked:  # done_at went in with its first change: only the state is left
-                if session.new or session.dirty or session.deleted:
-                    session.commit()
+                session.commit()  # nothing to do when the state did not change
             elif mark_done(connection=session.connection(), update_id=update_id):
                 session.commit()
             else:

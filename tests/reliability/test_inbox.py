@@ -168,6 +168,9 @@ async def test_the_conversation_state_is_stored_with_the_update_that_changed_it(
 
     assert "含氯消毒液 500 mg/L" in typed[-1].text
     assert [r.concentration_mg_l for r in records(db)] == [500]
+    # The record and the conversation's end are both stored: nothing is left to resume.
+    db.expire_all()
+    assert db.exec(select(ConversationState)).all() == []
 
 
 class LostSession(Session):
