@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from datetime import date, datetime, tzinfo
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel.dates import format_date
@@ -56,6 +56,7 @@ def normalize_language(code: str | None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def format_day(day: date, language: str) -> str:
     """11月22日（周日） in Chinese (full-width brackets), Sun 22 Nov in English."""
     if language == "en":
