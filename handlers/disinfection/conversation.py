@@ -233,7 +233,8 @@ async def _confirm(update: Update, context: BotContext, room: Room, params: dict
         )
     except DisinfectionError as error:
         context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
-        await rooms.show(update, views.error_text(_, error))
+        if not await rooms.shown_own_lamp(update, context, room, error, answered=True):
+            await rooms.show(update, views.error_text(_, error))
         return END
     context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
     zone = ZoneInfo(site.timezone)
@@ -244,7 +245,7 @@ async def _confirm(update: Update, context: BotContext, room: Room, params: dict
             update, *views.uv_running(_, rooms.title(context, room), record, minutes, zone)
         )
         message = update.callback_query.message if update.callback_query else None
-        uv.remember_running_message(context, record.id or 0, message)
+        rooms.remember_running_message(context, record.id or 0, message)
     else:
         await rooms.show(
             update,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
@@ -24,6 +25,8 @@ from storage.disinfection import (
     next_round,
 )
 from storage.models import Site
+from storage.outbox import claim_outbound, mark_sent
+from storage.site_settings import get_site_settings
 from storage.sites import get_site
 
 END = ConversationHandler.END
@@ -72,9 +75,53 @@ async def checked(update: Update, context: BotContext, area_id: str, day_code: s
         check_day(room.site, room.day, context.app.clock())
         next_round(room)
     except DisinfectionError as error:
-        await refuse(update, context, _room_error(context, room, error))
+        if not await shown_own_lamp(update, context, room, error, answered=False):
+            await refuse(update, context, _room_error(context, room, error))
         return None
     return room
+
+
+async def shown_own_lamp(
+    update: Update, context: BotContext, room: Room, error: DisinfectionError, *, answered: bool
+) -> bool:
+    """Refused because the presser's own UV lamp is running in that room (most often: the
+    answer to their 开始 was lost in a crash, and they tap again): show it, with its 结束 /
+    中止 buttons, instead of the refusal. True when shown."""
+    person = context.person
+    if error.code != "uv_running" or person is None or update.callback_query is None:
+        return False
+    record = next(
+        (
+            r
+            for r in room.records
+            if r.id == error.detail.get("record_id") and r.operator_id == person.id and r.running
+        ),
+        None,
+    )
+    if record is None:
+        return False
+    if not answered:
+        await update.callback_query.answer()
+    minutes = get_site_settings(room.site).uv_minutes
+    zone = ZoneInfo(room.site.timezone)
+    await show(update, *views.uv_running(context._, title(context, room), record, minutes, zone))
+    remember_running_message(context, record.id or 0, update.callback_query.message)
+    return True
+
+
+def running_message_keys(record_id: int) -> tuple[str, str]:
+    # The ⏳ message with 结束 / 中止, and the switch-off reminder with 结束 (jobs.disinfection).
+    return f"disinfection-uv-running:{record_id}", f"disinfection-uv:{record_id}"
+
+
+def remember_running_message(context: BotContext, record_id: int, message: object) -> None:
+    """Keep where the ⏳ message is, so its buttons can be taken away once the session ends."""
+    if not isinstance(message, Message):
+        return
+    key = running_message_keys(record_id)[0]
+    claim = claim_outbound(session=context.db, key=key, chat_id=message.chat.id)
+    if claim is not None:
+        mark_sent(session=context.db, claim=claim, message_id=message.message_id)
 
 
 def _room_error(context: BotContext, room: Room, error: DisinfectionError) -> str:

@@ -15,7 +15,7 @@ from bot.views import disinfection as views
 from handlers.disinfection import rooms
 from jobs.disinfection import request_board_refresh
 from storage.disinfection import DisinfectionError, abort_uv, end_uv, get_record, may_disinfect
-from storage.outbox import claim_outbound, get_outbound, mark_sent
+from storage.outbox import get_outbound
 
 END = ConversationHandler.END
 log = logging.getLogger(__name__)
@@ -70,27 +70,12 @@ async def _finish_uv(update: Update, context: BotContext, record_id: int, *, abo
     return END
 
 
-def _message_keys(record_id: int) -> tuple[str, str]:
-    # The ⏳ message with 结束 / 中止, and the switch-off reminder with 结束 (jobs.disinfection).
-    return f"disinfection-uv-running:{record_id}", f"disinfection-uv:{record_id}"
-
-
-def remember_running_message(context: BotContext, record_id: int, message: object) -> None:
-    """Keep where the ⏳ message is, so its buttons can be taken away once the session ends."""
-    if not isinstance(message, Message):
-        return
-    key = _message_keys(record_id)[0]
-    claim = claim_outbound(session=context.db, key=key, chat_id=message.chat.id)
-    if claim is not None:
-        mark_sent(session=context.db, claim=claim, message_id=message.message_id)
-
-
 async def _retire_other_messages(
     context: BotContext, record_id: int, text: str, pressed: object
 ) -> None:
     """The session is over: the other messages about it lose their spent buttons."""
     pressed_id = pressed.message_id if isinstance(pressed, Message) else None
-    for key in _message_keys(record_id):
+    for key in rooms.running_message_keys(record_id):
         posted = get_outbound(session=context.db, key=key)
         if posted is None or posted.message_id is None or posted.message_id == pressed_id:
             continue

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlmodel import Session
 
 from bot.views.text import plain
+from storage.sites import update_site_settings
 from tests.disinfection.setup import (
+    HEALTH_TEACHER,
     PARENT,
     board_messages,
     confirm,
@@ -85,6 +88,34 @@ async def test_uv_session_records_the_real_start_stop_and_duration(
     [record] = records(db)
     assert record.started_at is not None and record.ended_at is not None
     assert (record.ended_at - record.started_at).total_seconds() == 64 * 60
+
+
+@pytest.mark.parametrize("epidemic", [False, True])
+async def test_start_tapped_again_shows_the_running_lamp_and_records_once(
+    telegram: Telegram, db: Session, epidemic: bool
+) -> None:
+    """The answer to 开始 lost (a crash between the record and the reply): tapping 开始 again
+    shows the running lamp, with its buttons, instead of a refusal (in epidemic mode too,
+    where the button names its round)."""
+    k = make_kindergarten(db)
+    update_site_settings(session=db, site=k.site, changes={"epidemic_mode": epidemic})
+    caregiver = k.caregivers["小二班"]
+    telegram.set_local_time("2026-11-23 12:10")
+    prompt = (await confirm(telegram, caregiver, "小二班 午睡室", "紫外线灯"))[-1]
+    await telegram.press(caregiver, prompt, "开始")
+
+    telegram.set_local_time("2026-11-23 12:11")
+    again = (await telegram.press(caregiver, prompt, "开始"))[-1]
+
+    assert "紫外线灯 12:10 开始照射" in again.text
+    assert [label for label, _data in again.buttons()] == ["⏹ 结束", "✖️ 中止"]
+    [record] = records(db)
+    assert record.running
+    # Someone else's 开始 on that room is refused: the lamp is not theirs to end.
+    start = next(data for label, data in prompt.buttons() if "开始" in label)
+    refused = await telegram.press_data(HEALTH_TEACHER, prompt.result, start)
+    assert "该场所的紫外线灯正在照射，请先结束。" in answers(refused) + texts(refused)
+    assert len(records(db)) == 1
 
 
 async def test_uv_aborted_early_leaves_the_room_to_do(telegram: Telegram, db: Session) -> None:
