@@ -39,7 +39,12 @@ class CardEditor:
             # Cleared before rendering, so a change made meanwhile schedules one more refresh.
             self._pending.discard(key)
             self._last_run[key] = self.clock()
-            await refresh(context.application)
+            try:
+                await refresh(context.application)
+            finally:
+                # The interval counts from the edit Telegram saw, not from the start of the
+                # rendering: a slow render must not bring the next edit closer.
+                self._last_run[key] = self.clock()
 
         # Never skipped however late the loop gets to it: a skipped refresh would leave the
         # key pending and the card frozen for the rest of the day.
