@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from telegram import LinkPreviewOptions
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -37,6 +36,7 @@ from bot.errors import ignore_edits, on_error, on_expired_button, refuse_chatles
 from bot.inbox import Inbox, InboxQueue, InboxRequest, ReplayRequest
 from bot.menu import menu_button
 from bot.persistence import SQLPersistence
+from bot.ratelimit import TwoLaneRateLimiter
 from bot.views import notices as notice_views
 from bot.webhook import install as install_webhook_checks
 from handlers import (
@@ -106,11 +106,10 @@ def build_application(
     polling = request or HTTPXRequest(connection_pool_size=1, connect_timeout=10, read_timeout=10)
     builder = builder.get_updates_request(InboxRequest(polling, inbox))
     if settings.rate_limit if rate_limiter is None else rate_limiter:
-        # Queues sends to stay within 30/s overall (evenly: one every 1/30 s) and 20/min per
-        # group; retries after a 429. (bot/ratelimit.py's two-lane limiter, which lets taps
-        # overtake a broadcast, is not used yet: after a kill -9 it left a replayed tap
-        # unanswered, see tests/faults/test_kill.py.)
-        builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=1, overall_time_period=1 / 30, max_retries=3))
+        # Queues sends to stay within Telegram's 30 in any second overall (29: one place of
+        # slack for network jitter), 20/min per group and ~1/s per private chat; retries after
+        # a 429. Broadcasts (bulk lane) leave a place free so taps are answered first.
+        builder = builder.rate_limiter(TwoLaneRateLimiter())
     install_webhook_checks()  # the secret and size checked before a webhook body is read
     application: HouqinApplication = builder.build()
     register_handlers(application)

@@ -50,7 +50,7 @@ def bulk_lane() -> Iterator[None]:
 
 
 # A bulk call that woke late may be followed sooner, making up at most this much lost time.
-CATCH_UP = 0.04
+CATCH_UP = 0.15
 
 
 class SharedWindow:

@@ -70,12 +70,13 @@ async def test_deadline_reminder_to_a_caregiver_who_blocked_the_bot_spares_the_o
     assert sent[feng.id].message_id == reminders[feng.id].message_id
 
 
-async def test_a_burst_of_taps_hits_the_flood_limit_and_every_answer_still_arrives(
+async def test_a_burst_of_taps_is_paced_within_the_flood_limit_and_every_answer_arrives(
     kindergarten: Kindergarten, bot: BotProcess
 ) -> None:
     users, li = kindergarten.users, kindergarten.person(LI_FANG)
     assert kindergarten.server.limits.enabled
-    # Six quick taps: a private chat takes a burst of four, then one message a second.
+    # Six quick taps: a private chat takes a short burst, then one message a second; the
+    # bot's rate limiter paces the answers itself (bot.ratelimit), so Telegram never says 429.
     first = users.send_text(li, "❓ 帮助")
     for _ in range(5):
         users.send_text(li, "❓ 帮助")
@@ -86,8 +87,5 @@ async def test_a_burst_of_taps_hits_the_flood_limit_and_every_answer_still_arriv
     await users.wait_until(lambda: len(answers()) == 6, 2 * WAIT, "six answers")
     assert all(text_of(answer).startswith(HELP_START) for answer in answers())
     calls = kindergarten.calls("sendMessage", li)
-    refused = [call for call in calls if call[0] == 429]
-    assert refused, f"the emulator never said 429: {calls}"
-    assert refused[0][1] is not None and refused[0][1].startswith("Too Many Requests: retry after")
-    # Each refused answer was sent again after retry_after, not dropped or duplicated.
-    assert len([call for call in calls if call[0] is None]) == 6
+    assert calls == [(None, None)] * 6  # none refused, none sent twice
+    assert kindergarten.server.limits.max_in_window(li.id, 1.0, ["sendMessage"]) <= 4
