@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from apscheduler.triggers.cron import CronTrigger
 from telegram.ext import CallbackContext
 
 from bot.context import HouqinApplication
@@ -17,6 +20,7 @@ from storage.sites import list_sites
 
 log = logging.getLogger(__name__)
 
+CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")  # PTB's day numbers
 # Each feature contributes a function that (re)schedules its jobs for one site.
 SiteScheduler = Callable[[HouqinApplication, Site], None]
 SITE_SCHEDULERS: list[SiteScheduler] = []
@@ -98,5 +102,25 @@ def replace_job(app: HouqinApplication, name: str, **run_kwargs: Any) -> None:
     every job (a start-up scheduling thousands of jobs stays linear)."""
     assert app.job_queue is not None
     method = run_kwargs.pop("method")
-    job_kwargs = {**NEVER_SKIP, "id": name, "replace_existing": True}
+    job_kwargs: dict[str, Any] = {**NEVER_SKIP, "id": name, "replace_existing": True}
+    if method == "run_daily":
+        # As JobQueue.run_daily, with one trigger per distinct time: building a CronTrigger
+        # costs more than adding the job, and most sites share their times.
+        at: dt.time = run_kwargs.pop("time")
+        days = tuple(run_kwargs.pop("days", range(7)))
+        job_kwargs["trigger"] = daily_trigger(at, days, app.job_queue.scheduler.timezone)
+        app.job_queue.run_custom(name=name, job_kwargs=job_kwargs, **run_kwargs)
+        return
     getattr(app.job_queue, method)(name=name, job_kwargs=job_kwargs, **run_kwargs)
+
+
+@lru_cache(maxsize=4096)
+def daily_trigger(at: dt.time, days: tuple[int, ...], default_zone: dt.tzinfo) -> CronTrigger:
+    """The trigger JobQueue.run_daily would build (days: 0 = Sunday, as PTB counts)."""
+    return CronTrigger(
+        day_of_week=",".join(CRON_DAYS[d] for d in days),
+        hour=at.hour,
+        minute=at.minute,
+        second=at.second,
+        timezone=at.tzinfo or default_zone,
+    )
