@@ -119,9 +119,9 @@ class TwoLaneRateLimiter(AIORateLimiter):
     ) -> None:
         # PTB's own overall limiter is off (0): the shared window replaces it.
         super().__init__(overall_max_rate=0, overall_time_period=0, max_retries=max_retries)
-        # Counted over 1.02 s: requests reach Telegram a little unevenly (network, a busy
-        # event loop); the 20 ms keep that from showing as 31 in Telegram's one second.
-        self.window = SharedWindow(per_second, reserve, period=1.02)
+        # Counted over 1.01 s: requests reach Telegram a little unevenly (network, a busy
+        # event loop); the 10 ms keep that from showing as 31 in Telegram's one second.
+        self.window = SharedWindow(per_second, reserve, period=1.01)
         self._private_burst = private_burst
         self._private: dict[int, AsyncLimiter] = {}
 
