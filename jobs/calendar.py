@@ -13,12 +13,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
-from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackContext
 
 from bot.context import HouqinApplication
 from bot.i18n import translator
 from bot.views import calendar as views
+from jobs.cards import show_card
 from jobs.outbox import Kind, Outcome, send_once
 from jobs.schedule import SITE_SCHEDULERS, replace_job, retry_later
 from storage.calendar import (
@@ -35,7 +35,6 @@ from storage.db import session_scope
 from storage.drills import compliance_gaps
 from storage.groups import list_groups
 from storage.models import GroupPurpose, Site
-from storage.outbox import get_outbound, release_claim
 from storage.people import list_people_with_action
 from storage.permissions import Action
 from storage.site_settings import get_site_settings
@@ -178,27 +177,4 @@ async def refresh_month_card(app: HouqinApplication, site_id: int) -> None:
                                 tasks, gaps)  # fmt: skip
         for group in list_groups(session=session, site_id=site_id, purpose=GroupPurpose.STAFF):
             key = f"calendar-card:{site_id}:{month:%Y-%m}:{group.chat_id}"
-            await _show_card(app, session, key, group.chat_id, text)
-
-
-async def _show_card(
-    app: HouqinApplication, session: Session, key: str, chat_id: int, text: str
-) -> None:
-    posted = get_outbound(session=session, key=key)
-    if posted is None or posted.message_id is None:
-        # Not posted yet, or its claim was left by a crash: send_once decides.
-        await send_once(app, session, key=key, chat_id=chat_id, text=text, kind=Kind.CARD)
-        app.card_editor.shown(key, text)
-        return
-    if not app.card_editor.changed(key, text):
-        return
-    try:
-        await app.bot.edit_message_text(text, chat_id, posted.message_id)
-    except BadRequest as error:
-        if "not modified" not in error.message:
-            log.warning("Card %s could not be edited (%s); posting it again", key, error)
-            release_claim(session=session, claim=posted)
-            await send_once(app, session, key=key, chat_id=chat_id, text=text, kind=Kind.CARD)
-    except Forbidden as error:
-        log.warning("Card %s: the bot is no longer in the group: %s", key, error)
-    app.card_editor.shown(key, text)
+            await show_card(app, session, key=key, chat_id=group.chat_id, text=text)

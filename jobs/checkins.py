@@ -15,13 +15,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
-from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackContext
 
 from bot.context import HouqinApplication
 from bot.i18n import translator
 from bot.views import checkins as views
 from bot.views import checkins_board as board
+from jobs.cards import show_card
 from jobs.checkins_reminders import due_day, send_escalation, send_reminders
 from jobs.outbox import Kind, Outcome, send_once
 from jobs.schedule import SITE_SCHEDULERS, replace_job, retry_later
@@ -31,7 +31,6 @@ from storage.checkins_status import morning_day, zone_day
 from storage.db import session_scope
 from storage.groups import list_groups
 from storage.models import GroupPurpose, Membership, Person, Site
-from storage.outbox import get_outbound, release_claim
 from storage.permissions import Role
 from storage.school_days import leaves_on
 from storage.sites import get_site
@@ -123,39 +122,14 @@ async def refresh_card(app: HouqinApplication, site_id: int, day: date, template
         if not school_day:
             return
         for group in list_groups(session=session, site_id=site_id, purpose=GroupPurpose.STAFF):
-            await _show_card(
+            await show_card(
                 app,
                 session,
-                f"checkin-board:{site_id}:{day}:{template}:{group.chat_id}",
-                group.chat_id,
-                text,
-                today=day == local_today(site, app.clock()),
+                key=f"checkin-board:{site_id}:{day}:{template}:{group.chat_id}",
+                chat_id=group.chat_id,
+                text=text,
+                post=day == local_today(site, app.clock()),
             )
-
-
-async def _show_card(
-    app: HouqinApplication, session: Any, key: str, chat_id: int, text: str, *, today: bool
-) -> None:
-    """Post the card (today's only), or edit it in place when what it shows has changed."""
-    posted = get_outbound(session=session, key=key)
-    if posted is None or posted.message_id is None:
-        # Not posted yet, or its claim was left by a crash: send_once decides.
-        if today:
-            await send_once(app, session, key=key, chat_id=chat_id, text=text, kind=Kind.CARD)
-            app.card_editor.shown(key, text)
-        return
-    if not app.card_editor.changed(key, text):
-        return
-    try:
-        await app.bot.edit_message_text(text, chat_id, posted.message_id)
-    except BadRequest as error:
-        if "not modified" not in error.message:
-            log.warning("Card %s could not be edited (%s); posting it again", key, error)
-            release_claim(session=session, claim=posted)
-            await send_once(app, session, key=key, chat_id=chat_id, text=text, kind=Kind.CARD)
-    except Forbidden as error:
-        log.warning("Card %s: the bot is no longer in the group: %s", key, error)
-    app.card_editor.shown(key, text)
 
 
 # Window opens: the card, the zone questions, the sick-absence follow-up -------------------

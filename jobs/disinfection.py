@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 from telegram import InlineKeyboardButton
-from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackContext
 
 from bot.callbacks import pack
@@ -25,6 +24,7 @@ from bot.keyboards import inline_keyboard
 from bot.labels import area_label
 from bot.views import disinfection as views
 from bot.views.disinfection_board import board
+from jobs.cards import show_card
 from jobs.outbox import Kind, Outcome, send_once
 from jobs.plan import PLANNERS, Planned, daily, planned_data, replan_site, school_days
 from jobs.schedule import retry_later
@@ -40,7 +40,6 @@ from storage.disinfection_status import (
 )
 from storage.groups import list_groups
 from storage.models import GroupPurpose, Site
-from storage.outbox import get_outbound, release_claim
 from storage.people import get_person_by_id, list_people_with_action
 from storage.permissions import Action
 from storage.site_settings import get_site_settings
@@ -175,48 +174,12 @@ async def refresh_board(app: HouqinApplication, site_id: int, day: date) -> None
         now = app.clock()
         status = disinfection_status(session=session, site=site, day=day, now=now)
         text, markup = board(translator(site.language), site.language, status, now)
-        # What the card shows: its text and which buttons it has (cheaper than serialising).
-        rows = markup.inline_keyboard if markup else ()
-        content = text + repr([b.callback_data for row in rows for b in row])
+        today = day == local_today(site, now)
         for group in list_groups(session=session, site_id=site_id, purpose=GroupPurpose.STAFF):
             key = f"disinfection-board:{site_id}:{day.isoformat()}:{group.chat_id}"
-            posted = get_outbound(session=session, key=key)
-            if posted is None or posted.message_id is None:
-                # Not posted yet, or its claim was left by a crash: send_once decides.
-                if day == local_today(site, now):
-                    await send_once(
-                        app,
-                        session,
-                        key=key,
-                        chat_id=group.chat_id,
-                        text=text,
-                        reply_markup=markup,
-                        kind=Kind.CARD,
-                    )
-                    app.card_editor.shown(key, content)
-                continue
-            if not app.card_editor.changed(key, content):
-                continue
-            try:
-                await app.bot.edit_message_text(
-                    text, group.chat_id, posted.message_id, reply_markup=markup
-                )
-            except BadRequest as error:
-                if "not modified" not in error.message:
-                    log.warning("Board %s could not be edited (%s); posting it again", key, error)
-                    release_claim(session=session, claim=posted)
-                    await send_once(
-                        app,
-                        session,
-                        key=key,
-                        chat_id=group.chat_id,
-                        text=text,
-                        reply_markup=markup,
-                        kind=Kind.CARD,
-                    )
-            except Forbidden as error:
-                log.warning("Board %s: the bot is no longer in the group: %s", key, error)
-            app.card_editor.shown(key, content)
+            await show_card(
+                app, session, key=key, chat_id=group.chat_id, text=text, markup=markup, post=today
+            )
 
 
 # Reminders and escalation ---------------------------------------------------------------
