@@ -25,10 +25,8 @@ from sqlalchemy import insert, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from benchmarks.common import backends, fresh_database, report, report_latencies
+from benchmarks.common import backends, bot_application, fresh_database, report, report_latencies
 from benchmarks.disinfection_confirm import bench_bare, drain_cards, measure, tap
-from bot.app import build_application
-from bot.config import Settings
 from storage.checkin_models import CalendarDay, CheckinAnswer, ClassHeadcount, StaffLeave
 from storage.checkins_status import morning_reminders
 from storage.groups import bind_group
@@ -36,7 +34,7 @@ from storage.models import GroupPurpose, Membership, Person, SchoolClass, Site
 from storage.people import add_membership, get_or_create_person
 from storage.permissions import Role
 from storage.sites import create_site, list_sites
-from tests.support.networking import TOKEN, OfflineRequest
+from tests.support.networking import OfflineRequest
 
 SITES, CLASSES_PER_SITE = 10, 50
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -89,14 +87,8 @@ def message(user_id: int, text: str, number: int) -> dict[str, Any]:
 
 async def bench_answer(engine: Engine, backend: str) -> float:
     users = seed_classes(engine)
-    settings = Settings(
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        DATABASE_URL=str(engine.url),
-        HOUQIN_RATE_LIMIT=False,
-        _env_file=None,
-    )  # type: ignore[call-arg]
     request = OfflineRequest()
-    app = build_application(settings, engine=engine, request=request)
+    app = bot_application(engine, request)
     moment = datetime(2026, 11, 26, 8, 10, tzinfo=ZONE)
     app.clock = lambda: moment.astimezone(UTC)
     opens = [message(u, "🩺 晨检", n) for n, u in enumerate(users, 1)]

@@ -12,9 +12,14 @@ from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from telegram.request import BaseRequest
 
+from bot.app import build_application
+from bot.config import Settings
+from bot.context import HouqinApplication
 from storage.db import make_engine
 from storage.migrate import upgrade
+from tests.support.networking import TOKEN
 
 POSTGRES_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -79,3 +84,15 @@ def report_latencies(prefix: str, seconds: list[float], wall: float, backend: st
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bot_application(engine: Engine, request: BaseRequest) -> HouqinApplication:
+    """The real bot on this database over an offline Bot API, without the rate limiter, so
+    what is timed is the bot's own work."""
+    settings = Settings(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        DATABASE_URL=str(engine.url),
+        HOUQIN_RATE_LIMIT=False,
+        _env_file=None,
+    )  # type: ignore[call-arg]
+    return build_application(settings, engine=engine, request=request)

@@ -23,9 +23,14 @@ from sqlmodel import Session, func, select
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, ContextTypes
 
-from benchmarks.common import backends, fresh_database, peak_rss_mb, report, report_latencies
-from bot.app import build_application
-from bot.config import Settings
+from benchmarks.common import (
+    backends,
+    bot_application,
+    fresh_database,
+    peak_rss_mb,
+    report,
+    report_latencies,
+)
 from bot.context import HouqinApplication
 from storage.disinfection import DisinfectionRecord
 from storage.groups import bind_group
@@ -117,14 +122,8 @@ async def drain_cards(app: HouqinApplication) -> None:
 
 async def bench_flow(engine: Engine, backend: str) -> float:
     pairs = seed(engine)
-    settings = Settings(
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        DATABASE_URL=str(engine.url),
-        HOUQIN_RATE_LIMIT=False,
-        _env_file=None,
-    )  # type: ignore[call-arg]
     request = OfflineRequest()
-    app = build_application(settings, engine=engine, request=request)
+    app = bot_application(engine, request)
     now = datetime.now(ZONE).replace(hour=10, minute=0)
     app.clock = lambda: now
     day = now.strftime("%Y%m%d")

@@ -26,9 +26,7 @@ from sqlmodel import Session
 from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-from benchmarks.common import backends, fresh_database, percentile, report
-from bot.app import build_application
-from bot.config import Settings
+from benchmarks.common import backends, bot_application, fresh_database, percentile, report
 from bot.context import HouqinApplication
 from storage.groups import bind_group
 from storage.models import AuditEvent, GroupPurpose
@@ -175,13 +173,7 @@ def bare_application(engine: Engine) -> Any:
 async def bench_report(engine: Engine, people: list[tuple[int, int]]) -> tuple[float, float]:
     """The group report and the bare handler, alternating update by update on the same
     database, so both see the same load on a shared machine. Returns both p50s."""
-    settings = Settings(
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        DATABASE_URL=str(engine.url),
-        HOUQIN_RATE_LIMIT=False,
-        _env_file=None,
-    )  # type: ignore[call-arg]
-    app = build_application(settings, engine=engine, request=OfflineRequest())
+    app = bot_application(engine, OfflineRequest())
     app.clock = lambda: NOW
     bare = bare_application(engine)
     flow_times, bare_times = [], []

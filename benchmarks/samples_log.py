@@ -23,9 +23,7 @@ from sqlmodel import Session, func, select
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-from benchmarks.common import backends, fresh_database, report, report_latencies
-from bot.app import build_application
-from bot.config import Settings
+from benchmarks.common import backends, bot_application, fresh_database, report, report_latencies
 from storage.models import AuditEvent
 from storage.people import add_membership, get_or_create_person
 from storage.permissions import Role
@@ -113,13 +111,7 @@ async def process(app: Application[Any, Any, Any, Any, Any, Any], payload: dict[
 
 async def bench_flow(engine: Engine, backend: str) -> float:
     cooks = seed(engine)
-    settings = Settings(
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        DATABASE_URL=str(engine.url),
-        HOUQIN_RATE_LIMIT=False,
-        _env_file=None,
-    )  # type: ignore[call-arg]
-    app = build_application(settings, engine=engine, request=OfflineRequest())
+    app = bot_application(engine, OfflineRequest())
     app.clock = lambda: NOW
     timings: list[float] = []
     async with app:

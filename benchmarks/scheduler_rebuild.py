@@ -25,9 +25,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from telegram.ext import ApplicationBuilder
 
-from benchmarks.common import backends, fresh_database, report
-from bot.app import build_application
-from bot.config import Settings
+from benchmarks.common import backends, bot_application, fresh_database, report
 from jobs.schedule import rebuild_jobs
 from storage.models import Person, Site
 from storage.samples_models import SampleLog
@@ -79,13 +77,7 @@ def rss_mb() -> float:
 
 async def bench_rebuild(engine: Engine, backend: str) -> None:
     seed(engine)
-    settings = Settings(
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        DATABASE_URL=str(engine.url),
-        HOUQIN_RATE_LIMIT=False,
-        _env_file=None,
-    )  # type: ignore[call-arg]
-    app = build_application(settings, engine=engine, request=OfflineRequest())
+    app = bot_application(engine, OfflineRequest())
     now = datetime(2026, 11, 23, 0, 30, tzinfo=ZONE)
     app.clock = lambda: now
     async with app:
