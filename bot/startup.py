@@ -49,8 +49,7 @@ def open_database(settings: Settings, *, migrated: bool = True) -> Engine:
             f"DATABASE_URL is not a usable database URL ({_first_line(error)}); {EXAMPLE_URLS}."
         ) from None
     try:
-        with engine.connect():
-            pass
+        engine.connect().close()  # connect once: a wrong or unreachable database fails here
         if migrated and pending_migrations(engine):
             raise StartupError(
                 f"DATABASE_URL: the database {shown_url(url)} is not up to date "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
@@ -30,11 +31,10 @@ async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = 
 async def toast(update: Update, text: str) -> int:
     """Answer a button with an alert (a refusal), or a typed message with a reply."""
     if update.callback_query is not None:
-        try:
+        # The tap answered already (BadRequest): say it in the chat instead.
+        with contextlib.suppress(BadRequest):
             await update.callback_query.answer(text, show_alert=True)
             return END
-        except BadRequest:  # the tap was answered already: say it in the chat instead
-            pass
     await reply(update, text)
     return END
 
