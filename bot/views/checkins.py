@@ -152,6 +152,13 @@ def _button(label: str, *parts: object) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=pack(PREFIX, *parts))
 
 
+def replace_or_keep(_: Translate, replace: str, keep: str) -> InlineKeyboardMarkup:
+    """🔁 Replace it / ✖️ Keep the first, for an answer given already (steps `replace`, `keep`)."""
+    return InlineKeyboardMarkup(
+        [[_button(_("🔁 Replace it"), replace), _button(_("✖️ Keep the first"), keep)]]
+    )
+
+
 def name_prompt(
     _: Translate, known: list[str], *, unwell: bool
 ) -> tuple[str, InlineKeyboardMarkup | None]:

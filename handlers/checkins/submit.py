@@ -91,14 +91,7 @@ async def submit(
         )
     except CheckinError as error:
         if error.code == "already_answered":
-            markup = inline_keyboard(
-                [
-                    [
-                        views._button(_("🔁 Replace it"), "r"),
-                        views._button(_("✖️ Keep the first"), "x"),
-                    ]
-                ]
-            )
+            markup = views.replace_or_keep(_, "r", "x")
             await show(
                 update,
                 _(

@@ -129,14 +129,7 @@ async def save_zone(update: Update, context: BotContext, pending: dict[str, Any]
         set_draft(context, ZONE_DRAFT, None)
         if error.code == "already_answered":
             set_draft(context, ZONE_DRAFT, {**pending, "replace": True})
-            markup = inline_keyboard(
-                [
-                    [
-                        views._button(_("🔁 Replace it"), "zr"),
-                        views._button(_("✖️ Keep the first"), "zx"),
-                    ]
-                ]
-            )
+            markup = views.replace_or_keep(_, "zr", "zx")
             await show(
                 update,
                 _(
