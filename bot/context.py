@@ -16,7 +16,7 @@ from bot.cards import CardEditor
 from bot.config import Settings
 from bot.i18n import Translate, translator
 from bot.inbox import Inbox, replaying
-from bot.persistence import SQLPersistence, persistence_session
+from bot.persistence import SQLPersistence
 from bot.processing import (
     AlreadyDone,
     Processor,
@@ -26,7 +26,8 @@ from bot.processing import (
     current_run,
     is_outage,
 )
-from storage.people import RoleAtSite, Sender, load_identity
+from storage.models import Site
+from storage.people import Identity, RoleAtSite, Sender, load_identity
 from storage.types import utcnow
 
 _update_session: ContextVar[Session | None] = ContextVar("update_session", default=None)
@@ -63,7 +64,7 @@ class HouqinApplication(Application[Any, Any, Any, Any, Any, Any]):
             return
         if self.processor.should_skip(update):
             return
-        run = UpdateRun(update)
+        run = UpdateRun(update, self._write_state, self.persistence_forget)
         token = current_run.set(run)
         replay = replaying.set(update.update_id in self.inbox.replays)
         try:
@@ -100,11 +101,12 @@ class HouqinApplication(Application[Any, Any, Any, Any, Any, Any]):
         """Write changed conversation state into `session`'s transaction (not committed)."""
         if not isinstance(self.persistence, SQLPersistence):
             return
-        token = persistence_session.set(session)
-        try:
-            self.persistence.write_changes(self)
-        finally:
-            persistence_session.reset(token)
+        self.persistence.write_changes(self, session)
+
+    def _write_state(self, session: Session, update: Update) -> None:
+        if isinstance(self.persistence, SQLPersistence):
+            user = update.effective_user
+            self.persistence.write_at_first_commit(session, self, user.id if user else None)
 
     def persistence_forget(self) -> None:
         if isinstance(self.persistence, SQLPersistence):
@@ -121,9 +123,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         user_id: int | None = None,
     ) -> None:
         super().__init__(application, chat_id=chat_id, user_id=user_id)
-        self._person: Sender | None = None
-        self._person_loaded = False
-        self._roles: list[RoleAtSite] | None = None
+        self._identity: Identity | None = None
 
     @property
     def app(self) -> HouqinApplication:
@@ -141,23 +141,27 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
     @property
     def person(self) -> Sender | None:
         """The sender, if they have ever joined a site (loaded once per update)."""
-        self._load_identity()
-        return self._person
+        return self._load_identity().sender
 
     @property
     def roles(self) -> list[RoleAtSite]:
-        self._load_identity()
-        return self._roles or []
+        return self._load_identity().roles
 
-    def _load_identity(self) -> None:
-        if self._person_loaded or self._user_id is None:
-            return
-        self._person, self._roles = load_identity(session=self.db, telegram_user_id=self._user_id)
-        self._person_loaded = True
+    def site(self, site_id: int) -> Site | None:
+        """A site the sender has a role at, as loaded with their roles (read-only); None for
+        any other site."""
+        return self._load_identity().sites.get(site_id)
+
+    def _load_identity(self) -> Identity:
+        if self._identity is None:
+            if self._user_id is None:
+                return Identity(None, [], {})
+            self._identity = load_identity(session=self.db, telegram_user_id=self._user_id)
+        return self._identity
 
     def forget_person(self) -> None:
         """Reload the sender after a change of roles or language in this update."""
-        self._person, self._person_loaded, self._roles = None, False, None
+        self._identity = None
 
     @property
     def language(self) -> str:

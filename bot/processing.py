@@ -2,8 +2,10 @@
 
 The update's `done_at` is written in the transaction of its first commit (a session event
 on the update's session), so a crash can never leave its effects stored and the update
-pending, nor the other way round. After the handlers: the conversation state and the
-`done_at` in one more transaction.
+pending, nor the other way round. That commit also writes the conversation state the update
+most likely ends in (`UpdateRun.write_state`); after the handlers, one more transaction
+writes what differs from it, if anything, and the `done_at` of an update that changed
+nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, PendingRollbackError
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session
 from telegram import Update
 from telegram.error import BadRequest, NetworkError, RetryAfter
@@ -38,6 +41,10 @@ class AlreadyDone(Exception):
 @dataclass
 class UpdateRun:
     update: Update
+    # Writes the conversation state into the first commit; `forget_state` after it failed.
+    write_state: Callable[[Session, Update], None] | None = None
+    forget_state: Callable[[], None] | None = None
+    writing_state: bool = False  # in the first commit, until its transaction ends
     marked: bool = False  # done_at committed with the update's own changes
     outage: BaseException | None = None  # a passing failure (see is_outage) interrupted it
 
@@ -69,6 +76,9 @@ def _mark_with_the_first_commit(session: Session) -> None:
         return
     if not mark_done(connection=session.connection(), update_id=run.update.update_id):
         raise AlreadyDone(run.update.update_id)
+    if run.write_state is not None:
+        run.writing_state = True
+        run.write_state(session, run.update)
 
 
 @event.listens_for(UpdateSession, "after_commit")
@@ -76,6 +86,17 @@ def _marked(session: Session) -> None:
     run = session.info.get("run")
     if isinstance(run, UpdateRun):
         run.marked = True
+
+
+@event.listens_for(UpdateSession, "after_transaction_end")
+def _state_not_written(session: Session, transaction: SessionTransaction) -> None:
+    """The first commit failed: what it was to write is not stored (the finish writes it)."""
+    run = session.info.get("run")
+    if not isinstance(run, UpdateRun) or transaction.nested or not run.writing_state:
+        return
+    run.writing_state = False
+    if not run.marked and run.forget_state is not None:
+        run.forget_state()
 
 
 def close_quietly(session: Session) -> None:

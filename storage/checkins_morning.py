@@ -21,6 +21,7 @@ from storage.checkins import (
     class_subject,
     store_answer,
 )
+from storage.db import read_only
 from storage.models import SchoolClass, Site
 from storage.people import RoleAtSite
 from storage.permissions import Action, can
@@ -142,8 +143,8 @@ def load_class_and_site(*, session: Session, class_id: int) -> tuple[Site, Schoo
     if row is None:
         return None
     values = row._mapping
-    school_class = SchoolClass(**{c.name: values[f"c_{c.name}"] for c in _CLASS.c})
-    return Site(**{c.name: values[c] for c in _SITE.c}), school_class
+    school_class = read_only(SchoolClass, {c.name: values[f"c_{c.name}"] for c in _CLASS.c})
+    return read_only(Site, {c.name: values[c] for c in _SITE.c}), school_class
 
 
 def get_expected(*, session: Session, class_id: int) -> int | None:

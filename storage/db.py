@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine
+
+Model = TypeVar("Model", bound=SQLModel)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -39,3 +41,9 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         yield session
     finally:
         session.close()
+
+
+def read_only(model: type[Model], values: Mapping[Any, Any]) -> Model:
+    """A row as a model for reading only, never added to a session. Built without
+    SQLModel's instrumented __init__, which costs ~0.1 ms an object on the busiest taps."""
+    return model.model_construct(**values)

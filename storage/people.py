@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from storage.audit import record_event
+from storage.db import read_only
 from storage.models import Membership, Person, SchoolClass, Site
 from storage.permissions import Action, Role, can
 
@@ -101,7 +102,17 @@ class Sender:
     language: str | None
 
 
-# Built once and run on the Core connection: the hottest query of all (every update).
+@dataclass(frozen=True)
+class Identity:
+    """A sender, their active roles and the sites of those roles (read-only copies)."""
+
+    sender: Sender | None
+    roles: list[RoleAtSite]
+    sites: dict[int, Site]
+
+
+# Built once and run on the Core connection: the hottest query of all (every update). It
+# brings the sites too: nearly every flow reads its site's rules, so that costs no query.
 _P, _M, _S, _C = (t.__table__ for t in (Person, Membership, Site, SchoolClass))  # type: ignore[union-attr]
 _IDENTITY = (
     sa_select(
@@ -113,6 +124,7 @@ _IDENTITY = (
         _S.c.id.label("site_id"),
         _S.c.name.label("site_name"),
         _C.c.name.label("class_name"),
+        *(c.label(f"s_{c.name}") for c in _S.c),
     )
     .select_from(
         _P.outerjoin(_M, and_(_M.c.person_id == _P.c.id, _M.c.active))
@@ -124,13 +136,12 @@ _IDENTITY = (
 )
 
 
-def load_identity(
-    *, session: Session, telegram_user_id: int
-) -> tuple[Sender | None, list[RoleAtSite]]:
-    """The person behind a Telegram id and all their active roles, in one query."""
+def load_identity(*, session: Session, telegram_user_id: int) -> Identity:
+    """The person behind a Telegram id, all their active roles and those roles' sites, in
+    one query."""
     rows = session.connection().execute(_IDENTITY, {"telegram_user_id": telegram_user_id}).all()
     if not rows:
-        return None, []
+        return Identity(None, [], {})
     first = rows[0]
     sender = Sender(first.id, telegram_user_id, first.display_name, first.language)
     roles = [
@@ -138,7 +149,12 @@ def load_identity(
         for r in rows
         if r.role is not None and r.site_id is not None
     ]
-    return sender, roles
+    sites = {
+        r.site_id: read_only(Site, {c.name: r._mapping[f"s_{c.name}"] for c in _S.c})
+        for r in rows
+        if r.site_id is not None
+    }
+    return Identity(sender, roles, sites)
 
 
 def sites_where_allowed(roles: list[RoleAtSite], action: Action) -> list[int]:

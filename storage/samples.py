@@ -16,6 +16,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from storage.db import read_only
 from storage.meals import dispose_due_at, get_meal, meal_end_at
 from storage.models import Site
 from storage.people import RoleAtSite
@@ -134,17 +135,15 @@ def create_log(
     except IntegrityError as error:  # one meal is logged once: (site, day, meal) is unique
         session.rollback()
         raise SampleError("already_logged") from error
-    dishes = [
-        SampleDish(log_id=log_id, site_id=site.id, dish=name, grams=grams)
-        for name, grams in entry.dishes
-    ]
     rows = [
-        {"log_id": log_id, "site_id": site.id, "dish": d.dish, "grams": d.grams} for d in dishes
+        {"log_id": log_id, "site_id": site.id, "dish": name, "grams": grams}
+        for name, grams in entry.dishes
     ]
     connection.execute(_INSERT_DISH, rows)
     session.commit()
-    log = SampleLog(id=log_id, **values)
-    return log, dishes
+    return read_only(SampleLog, {"id": log_id, **values}), [
+        read_only(SampleDish, row) for row in rows
+    ]
 
 
 _INSERT_LOG = insert(SampleLog.__table__).returning(SampleLog.__table__.c.id)  # type: ignore[attr-defined]

@@ -15,6 +15,7 @@ from telegram.ext import (
 
 from bot.callbacks import pattern, unpack
 from bot.context import BotContext
+from bot.conversations import Conversation
 from bot.errors import on_expired_button
 from bot.menu import any_menu_button
 from bot.parsing import parse_id
@@ -62,10 +63,10 @@ async def on_button(update: Update, context: BotContext) -> int:
         return END
 
 
-def conversation() -> ConversationHandler[BotContext]:
+def conversation() -> Conversation:
     typed = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & ~any_menu_button()
     photo = filters.ChatType.PRIVATE & filters.PHOTO
-    return ConversationHandler(
+    return Conversation(
         entry_points=[
             CallbackQueryHandler(on_button, pattern=pattern(PREFIX)),
             CommandHandler("plan", plan.cmd_plan, filters.ChatType.PRIVATE),

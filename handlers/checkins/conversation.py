@@ -10,7 +10,6 @@ from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
-    ConversationHandler,
     MessageHandler,
     filters,
 )
@@ -18,6 +17,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.callbacks import pattern, unpack
 from bot.context import BotContext
+from bot.conversations import Conversation
 from bot.errors import on_expired_button
 from bot.menu import any_menu_button, menu_button
 from bot.views import checkins as views
@@ -171,10 +171,10 @@ async def cmd_cancel(update: Update, context: BotContext) -> int:
     return END
 
 
-def conversation() -> ConversationHandler[BotContext]:
+def conversation() -> Conversation:
     typed = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & ~any_menu_button()
     warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-    return ConversationHandler(
+    return Conversation(
         entry_points=[
             CallbackQueryHandler(on_button, pattern=pattern(views.PREFIX)),
             MessageHandler(menu_button("morning_check"), morning.cmd_morning),

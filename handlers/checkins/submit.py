@@ -77,6 +77,8 @@ async def submit(
             ).format(time=format_clock(due, ZoneInfo(site.timezone))),
         )
         return ASK_REASON
+    # Dropped before the commit, so the answer and the emptied draft are stored together.
+    set_draft(context, DRAFT, None)
     try:
         answer = record_morning_check(
             session=context.db,
@@ -91,6 +93,7 @@ async def submit(
         )
     except CheckinError as error:
         if error.code == "already_answered":
+            set_draft(context, DRAFT, state)  # 替换 needs it
             markup = views.replace_or_keep(_, "r", "x")
             await show(
                 update,
@@ -102,7 +105,6 @@ async def submit(
             return END
         await show(update, views.error_text(_, error))
         return END
-    set_draft(context, DRAFT, None)
     late = (
         ("\n" + _("Marked as a late entry. Reason: {reason}").format(reason=answer.late_reason))
         if answer.late

@@ -22,6 +22,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.callbacks import pattern, unpack
 from bot.context import BotContext
+from bot.conversations import Conversation
 from bot.errors import on_expired_button
 from bot.i18n import format_clock
 from bot.menu import any_menu_button
@@ -227,16 +228,16 @@ async def _confirm(update: Update, context: BotContext, room: Room, params: dict
         params.get("reason"),
         params.get("round"),
     )
+    # Dropped before the commit: the record and the emptied draft are stored together.
+    context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
     try:
         record = record_disinfection(
             session=context.db, entry=entry, now=now, start_uv=bool(params.get("uv"))
         )
     except DisinfectionError as error:
-        context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
         if not await rooms.shown_own_lamp(update, context, room, error, answered=True):
             await rooms.show(update, views.error_text(_, error))
         return END
-    context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
     zone = ZoneInfo(site.timezone)
     minutes = get_site_settings(site).uv_minutes
     if record.running:
@@ -282,11 +283,11 @@ _ROOM_STEPS = {
 }
 
 
-def conversation() -> ConversationHandler[BotContext]:
+def conversation() -> Conversation:
     typed = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & ~any_menu_button()
     # Buttons carry their own state, so tracking per message is not needed; PTB warns anyway.
     warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-    return ConversationHandler(
+    return Conversation(
         entry_points=[CallbackQueryHandler(on_button, pattern=pattern(views.PREFIX))],
         states={
             ASK_CONCENTRATION: [MessageHandler(typed, on_concentration_text)],

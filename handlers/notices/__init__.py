@@ -16,6 +16,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.callbacks import pattern
 from bot.context import BotContext
+from bot.conversations import Conversation
 from bot.menu import any_menu_button, menu_button
 from bot.views import notice_compose
 from handlers.common import reply
@@ -33,13 +34,13 @@ async def cmd_cancel(update: Update, context: BotContext) -> int:
     return END
 
 
-def conversation() -> ConversationHandler[BotContext]:
+def conversation() -> Conversation:
     """/start (joining, a parent then names the child) and /notice with their typed steps."""
     private = filters.ChatType.PRIVATE
     typed = private & filters.TEXT & ~filters.COMMAND & ~any_menu_button()
     attachment = private & ~filters.COMMAND & ~any_menu_button()
     warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-    return ConversationHandler(
+    return Conversation(
         entry_points=[
             CommandHandler("start", parents.cmd_start, private),
             CommandHandler("notice", compose.cmd_notice, private),

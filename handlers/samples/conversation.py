@@ -9,7 +9,6 @@ from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
-    ConversationHandler,
     MessageHandler,
     filters,
 )
@@ -17,6 +16,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.callbacks import pattern, unpack
 from bot.context import BotContext
+from bot.conversations import Conversation
 from bot.errors import on_expired_button
 from bot.menu import any_menu_button
 from bot.parsing import parse_id
@@ -63,11 +63,11 @@ async def cmd_cancel(update: Update, context: BotContext) -> int:
     return END
 
 
-def conversation() -> ConversationHandler[BotContext]:
+def conversation() -> Conversation:
     typed = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & ~any_menu_button()
     buttons: Any = CallbackQueryHandler(on_button, pattern=pattern(views.PREFIX))
     warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-    return ConversationHandler(
+    return Conversation(
         entry_points=[buttons],
         states={
             PICK_DISHES: [MessageHandler(typed, entry.on_dish_text)],

@@ -40,7 +40,6 @@ from storage.samples import (
 )
 from storage.samples_ledger import meals_of_day
 from storage.site_settings import get_site_settings
-from storage.sites import get_site
 
 PICK_DISHES, ASK_GRAMS, ASK_TEMP, ASK_PHOTO, ASK_HOLD_REASON = range(5)
 END = ConversationHandler.END
@@ -50,7 +49,7 @@ TEMPERATURE_UNITS = ("°c", "℃", "度", "c")
 
 def logging_sites(context: BotContext) -> list[Site]:
     ids = dict.fromkeys(r.site_id for r in context.roles)
-    sites = [get_site(session=context.db, site_id=i) for i in ids]
+    sites = [context.site(i) for i in ids]
     return [s for s in sites if s and may(context.roles, s.id or 0, Action.LOG_SAMPLES)]
 
 
@@ -74,8 +73,22 @@ def _pending(context: BotContext) -> dict[str, Any]:
     return pending
 
 
+def _entry_site(context: BotContext) -> Site | None:
+    """The site of the entry being made, while the sender may still log samples there."""
+    site = context.site(_pending(context)["site"])
+    return site if site and may(context.roles, site.id or 0, Action.LOG_SAMPLES) else None
+
+
+async def _no_longer_allowed(update: Update, context: BotContext) -> int:
+    """The sender lost their role at the entry's site meanwhile: the entry is dropped."""
+    assert context.user_data is not None
+    context.user_data.pop(PENDING, None)
+    await refuse(update, context, Action.LOG_SAMPLES)
+    return END
+
+
 async def step_meal(update: Update, context: BotContext, args: list[str]) -> int:
-    site = get_site(session=context.db, site_id=int(args[0]))
+    site = context.site(int(args[0]))
     if site is None:
         raise ValueError("no such site")
     if not may(context.roles, site.id or 0, Action.LOG_SAMPLES):
@@ -100,14 +113,12 @@ async def step_meal(update: Update, context: BotContext, args: list[str]) -> int
         "offered": offered,
         "ticked": [],
     }
-    await _show_dishes(update, context)
+    await _show_dishes(update, context, site)
     return PICK_DISHES
 
 
-async def _show_dishes(update: Update, context: BotContext) -> None:
+async def _show_dishes(update: Update, context: BotContext, site: Site) -> None:
     pending = _pending(context)
-    site = get_site(session=context.db, site_id=pending["site"])
-    assert site is not None
     meal = views.meal_of(context._, site, pending["meal"])
     await show(update, *views.dish_picker(context._, meal, pending["offered"], pending["ticked"]))
 
@@ -116,6 +127,9 @@ async def step_tick(update: Update, context: BotContext, args: list[str]) -> int
     pending = _pending(context)
     if not pending:
         raise ValueError("nothing pending")
+    site = _entry_site(context)
+    if site is None:
+        return await _no_longer_allowed(update, context)
     name = pending["offered"][int(args[0])]
     ticked: list[str] = pending["ticked"]
     assert update.callback_query is not None
@@ -129,7 +143,7 @@ async def step_tick(update: Update, context: BotContext, args: list[str]) -> int
     else:
         ticked.append(name)
     await update.callback_query.answer()
-    await _show_dishes(update, context)
+    await _show_dishes(update, context, site)
     return PICK_DISHES
 
 
@@ -138,6 +152,9 @@ async def on_dish_text(update: Update, context: BotContext) -> int:
     pending, message = _pending(context), update.effective_message
     if not pending or message is None:
         return END
+    site = _entry_site(context)
+    if site is None:
+        return await _no_longer_allowed(update, context)
     try:
         name = check_dish_name(message.text or "")
     except SampleError as error:
@@ -150,7 +167,7 @@ async def on_dish_text(update: Update, context: BotContext) -> int:
         pending["ticked"].append(name)
     if name not in pending["offered"]:
         pending["offered"].append(name)
-    await _show_dishes(update, context)
+    await _show_dishes(update, context, site)
     return PICK_DISHES
 
 
@@ -169,8 +186,9 @@ async def step_next(update: Update, context: BotContext, args: list[str]) -> int
 
 async def _ask_next_grams(update: Update, context: BotContext) -> int:
     pending = _pending(context)
-    site = get_site(session=context.db, site_id=pending["site"])
-    assert site is not None
+    site = _entry_site(context)
+    if site is None:
+        return await _no_longer_allowed(update, context)
     done = len(pending["grams"])
     if done < len(pending["ticked"]):
         minimum = get_site_settings(site).sample_min_grams
@@ -184,8 +202,9 @@ async def on_grams_text(update: Update, context: BotContext) -> int:
     pending, message = _pending(context), update.effective_message
     if not pending or message is None or "grams" not in pending:
         return END
-    site = get_site(session=context.db, site_id=pending["site"])
-    assert site is not None
+    site = _entry_site(context)
+    if site is None:
+        return await _no_longer_allowed(update, context)
     try:
         grams = parse_int(message.text or "", low=1, high=GRAMS_LIMIT, units=("g", "克"))
         check_grams(get_site_settings(site), grams)
@@ -203,8 +222,9 @@ async def on_temperature_text(update: Update, context: BotContext) -> int:
     pending, message = _pending(context), update.effective_message
     if not pending or message is None or "grams" not in pending:
         return END
-    site = get_site(session=context.db, site_id=pending["site"])
-    assert site is not None
+    site = _entry_site(context)
+    if site is None:
+        return await _no_longer_allowed(update, context)
     try:
         celsius = parse_decimal(
             message.text or "", low=FRIDGE_LOW, high=FRIDGE_HIGH, units=TEMPERATURE_UNITS
@@ -228,8 +248,9 @@ async def on_photo(update: Update, context: BotContext) -> int:
     if not pending or "celsius" not in pending or message is None or not message.photo:
         return END
     assert person is not None and context.user_data is not None
-    site = get_site(session=context.db, site_id=pending["site"])
-    assert site is not None
+    site = _entry_site(context)
+    if site is None:
+        return await _no_longer_allowed(update, context)
     entry = NewLog(
         site=site,
         day=views.parse_day(pending["day"]),
