@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from telegram import Update
 from telegram.error import NetworkError
 from telegram.request import BaseRequest, RequestData
+from tenacity import AsyncRetrying, retry_if_result, stop_after_attempt, wait_exponential
 
 from storage.inbox import is_done, pending_updates, store_updates
 
@@ -87,6 +88,16 @@ def _update_rows(payload: bytes) -> list[tuple[int, str]]:
     ]
 
 
+def _retrying_5xx() -> AsyncRetrying:
+    """Up to three tries within ~0.15 s while Telegram answers 5xx; then its last answer."""
+    return AsyncRetrying(
+        retry=retry_if_result(lambda answer: answer[0] >= 500),
+        stop=stop_after_attempt(3),
+        wait=wait_exponential(multiplier=0.05, max=0.4),
+        retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
+    )
+
+
 class InboxRequest(BaseRequest):
     """The getUpdates transport: a batch is stored before the Updater may confirm it."""
 
@@ -114,9 +125,19 @@ class InboxRequest(BaseRequest):
         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
         pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        code, payload = await self.inner.do_request(
-            url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
+        # PTB's polling loop sleeps a second after a failed poll: a passing 5xx would hold
+        # every waiting update that long, so the poll (harmless to repeat) is retried first.
+        answer: tuple[int, bytes] = await _retrying_5xx()(
+            self.inner.do_request,
+            url,
+            method,
+            request_data,
+            read_timeout,
+            write_timeout,
+            connect_timeout,
+            pool_timeout,
         )
+        code, payload = answer
         if code == 200 and url.rsplit("/", 1)[-1].lower() == "getupdates":
             rows = _update_rows(payload)
             try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -13,6 +14,7 @@ from sqlmodel import Session, select
 from telegram import Update
 from telegram.error import NetworkError
 
+import bot.persistence
 import bot.processing
 import handlers.disinfection.conversation as conversation
 from jobs.housekeeping import start_housekeeping
@@ -20,7 +22,7 @@ from storage.inbox_models import InboxUpdate
 from storage.models import ConversationState
 from tests.conftest import BotFactory
 from tests.disinfection.setup import confirm, make_kindergarten, records
-from tests.support.networking import OfflineRequest
+from tests.support.networking import Call, OfflineRequest
 from tests.support.telegram import Telegram, answers, texts, to
 
 
@@ -98,6 +100,55 @@ async def test_a_batch_is_stored_before_the_updater_sees_it(bots: BotFactory, db
     assert [u.update_id for u in telegram.app.inbox.pending(telegram.app.bot)] == [41, 42, 43]
 
 
+class FlakyPolling(OfflineRequest):
+    """getUpdates answers 500 the first `failing` times, then one waiting message."""
+
+    def __init__(self, failing: int) -> None:
+        super().__init__()
+        self.failing = failing
+
+    async def do_request(self, url: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        if url.endswith("/getUpdates") and self.failing > 0:
+            self.failing -= 1
+            self.calls.append(Call("getUpdates", {}, None))
+            return 500, b'{"ok": false, "error_code": 500, "description": "Internal Server Error"}'
+        return await super().do_request(url, method, *args, **kwargs)
+
+    def _answer(self, method: str, params: dict[str, Any]) -> Any:
+        if method != "getUpdates":
+            return super()._answer(method, params)
+        message = {"message_id": 1, "date": 0, "chat": {"id": 5, "type": "private"}, "text": "hi"}
+        return [{"update_id": 51, "message": message}]
+
+
+async def test_a_poll_telegram_fails_with_500_is_tried_again_at_once(
+    bots: BotFactory, db: Session
+) -> None:
+    # PTB's polling loop would wait a second after the failed poll, and every tap with it.
+    request = FlakyPolling(failing=2)
+    telegram = await bots.start(request)
+    started = time.monotonic()
+
+    fetched = await telegram.app.bot.get_updates()
+
+    assert [u.update_id for u in fetched] == [51]
+    assert [c.method for c in request.calls].count("getUpdates") == 3
+    assert time.monotonic() - started < 0.5
+    assert sorted(inbox_rows(db)) == [51]
+
+
+async def test_a_poll_that_keeps_failing_is_left_to_the_updater(
+    bots: BotFactory, db: Session
+) -> None:
+    request = FlakyPolling(failing=5)
+    telegram = await bots.start(request)
+
+    with pytest.raises(NetworkError):  # PTB's Updater then backs off as it always did
+        await telegram.app.bot.get_updates()
+    assert [c.method for c in request.calls].count("getUpdates") == 3
+    assert inbox_rows(db) == {}
+
+
 async def test_updates_the_database_cannot_take_are_not_handed_over(
     bots: BotFactory, db: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -169,6 +220,31 @@ async def test_the_conversation_state_is_stored_with_the_update_that_changed_it(
     assert "含氯消毒液 500 mg/L" in typed[-1].text
     assert [r.concentration_mg_l for r in records(db)] == [500]
     # The record and the conversation's end are both stored: nothing is left to resume.
+    db.expire_all()
+    assert db.exec(select(ConversationState)).all() == []
+
+
+async def test_a_flow_s_last_step_stores_its_record_and_its_end_in_one_transaction(
+    telegram: Telegram, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    k = make_kindergarten(db)
+    caregiver = k.caregivers["中一班"]
+    telegram.set_local_time("2026-11-23 10:00")
+    await confirm(telegram, caregiver, "中一班 活动室", "含氯消毒液", "其他浓度")
+    writes: list[str] = []
+    write = bot.persistence._write
+
+    def noted(session: Session, changes: list[Any]) -> None:
+        writes.append(type(session).__name__)
+        write(session, changes)
+
+    monkeypatch.setattr(bot.persistence, "_write", noted)
+    typed = await telegram.send(caregiver, "500")
+
+    assert "含氯消毒液 500 mg/L" in typed[-1].text
+    # Written by the commit that stored the record: a crash just after it leaves no
+    # conversation waiting for a concentration that was already given.
+    assert writes == ["UpdateSession"]
     db.expire_all()
     assert db.exec(select(ConversationState)).all() == []
 
