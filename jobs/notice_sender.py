@@ -1,7 +1,8 @@
 """The sender that drains the notice outbox at Telegram's pace, in the rate limiter's bulk lane.
 
 One loop per process: it claims due rows, sends with a bounded number in flight, and
-records each answer at once. 429s are PTB's (the limiter waits `retry_after` and tries
+records each answer at once. Its database work runs on a thread of its own: a commit that
+waits for the disk (an SQLite checkpoint) holds up the broadcast, never a staff tap. 429s are PTB's (the limiter waits `retry_after` and tries
 again); network errors and 5xx are retried a few times with back-off (tenacity), then the
 row goes back to the queue for later (durable back-off, `MAX_ATTEMPTS` in all); a parent
 who blocked the bot (403) is marked and never tried again. A normal stop lets the messages
@@ -12,9 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import weakref
-from typing import Any
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from telegram import Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
@@ -36,6 +40,7 @@ from storage.db import session_scope
 from storage.sites import get_site
 
 log = logging.getLogger(__name__)
+Result = TypeVar("Result")
 IN_FLIGHT = 16
 BATCH = 64
 # With nothing due, look again this often (retries come due), or at once when woken.
@@ -62,6 +67,14 @@ class NoticeSender:
         self._site_names: dict[int, str] = {}
         self.retry_wait = retry_wait
         self.task: asyncio.Task[None] | None = None
+        self._database: ThreadPoolExecutor | None = None
+
+    async def _db(self, write: Callable[..., Result], **arguments: Any) -> Result:
+        """Run an outbox function on the sender's database thread (one: writes stay in order)."""
+        if self._database is None:
+            self._database = ThreadPoolExecutor(1, thread_name_prefix="notice-outbox")
+        call = functools.partial(write, engine=self.app.engine, **arguments)
+        return await asyncio.get_running_loop().run_in_executor(self._database, call)
 
     def wake(self) -> None:
         self._wake.set()
@@ -72,7 +85,7 @@ class NoticeSender:
 
     async def run(self) -> None:
         """Drain until the application stops; then let the sends in flight finish."""
-        requeued = outbox.requeue_interrupted(engine=self.app.engine)
+        requeued = await self._db(outbox.requeue_interrupted)
         if requeued:
             log.warning(
                 "Notice sender: %d deliveries interrupted by a crash are queued again", requeued
@@ -84,17 +97,20 @@ class NoticeSender:
         finally:
             if self._tasks:
                 await asyncio.gather(*self._tasks, return_exceptions=True)
+            if self._database is not None:
+                self._database.shutdown(wait=False)
+                self._database = None
 
     async def dispatch(self) -> int:
         """Claim and start the due rows of one batch; the number started."""
-        due = outbox.due_deliveries(engine=self.app.engine, now=self.app.clock(), limit=BATCH)
+        due = await self._db(outbox.due_deliveries, now=self.app.clock(), limit=BATCH)
         started = 0
         for row in due:
             await self._slots.acquire()
             if not self.app.running:
                 self._slots.release()
                 break
-            if not outbox.claim(engine=self.app.engine, delivery_id=row.id):
+            if not await self._db(outbox.claim, delivery_id=row.id):
                 self._slots.release()
                 continue
             task = asyncio.create_task(self._deliver(row))
@@ -112,41 +128,42 @@ class NoticeSender:
                 await asyncio.wait_for(self._wake.wait(), _STOP_CHECK)
 
     async def _deliver(self, row: outbox.Due) -> None:
-        engine = self.app.engine
         try:
             with bulk_lane():
                 message_id = await self._send_parts(row)
         except Forbidden as error:
-            outbox.mark_blocked(engine=engine, delivery_id=row.id, error=error.message)
+            await self._db(outbox.mark_blocked, delivery_id=row.id, error=error.message)
         except BadRequest as error:
             # The chat is gone or the message is refused as it is: trying again cannot help.
             log.warning("Notice delivery %s refused: %s", row.id, error.message)
-            outbox.mark_failed(engine=engine, delivery_id=row.id, error=error.message)
+            await self._db(outbox.mark_failed, delivery_id=row.id, error=error.message)
         except (NetworkError, RetryAfter, TelegramError) as error:
             if answer_lost(error):
                 # It may have arrived: a notice is never sent twice (jobs.outbox's NOTICE policy);
                 # if it did not, the parent is reminded like anyone who has not read it.
                 log.warning("Notice delivery %s: the answer was lost; counted as sent", row.id)
-                now = self.app.clock()
-                outbox.mark_sent(engine=engine, delivery_id=row.id, message_id=None, now=now)
+                await self._db(
+                    outbox.mark_sent, delivery_id=row.id, message_id=None, now=self.app.clock()
+                )
             else:
-                self._later(row, str(error))
+                await self._later(row, str(error))
         except Exception as error:  # a bug must not leave the row claimed for ever
             log.exception("Notice delivery %s crashed", row.id)
-            self._later(row, repr(error))
+            await self._later(row, repr(error))
         else:
-            now = self.app.clock()
-            outbox.mark_sent(engine=engine, delivery_id=row.id, message_id=message_id, now=now)
+            await self._db(
+                outbox.mark_sent, delivery_id=row.id, message_id=message_id, now=self.app.clock()
+            )
         finally:
             self._slots.release()
 
-    def _later(self, row: outbox.Due, error: str) -> None:
+    async def _later(self, row: outbox.Due, error: str) -> None:
         attempts = row.attempts + 1
         if attempts >= outbox.MAX_ATTEMPTS:
-            outbox.mark_failed(engine=self.app.engine, delivery_id=row.id, error=error)
+            await self._db(outbox.mark_failed, delivery_id=row.id, error=error)
             return
         at = self.app.clock() + outbox.backoff(attempts)
-        outbox.retry_later(engine=self.app.engine, delivery_id=row.id, error=error, at=at)
+        await self._db(outbox.retry_later, delivery_id=row.id, error=error, at=at)
         log.info("Notice delivery %s failed (%s); next try at %s", row.id, error, at)
 
     async def _send_parts(self, row: outbox.Due) -> int:
@@ -156,7 +173,7 @@ class NoticeSender:
             message = await self._send_with_retries(row.chat_id, parts[index])
             message_id = message.message_id
             if index + 1 < len(parts):
-                outbox.record_part(engine=self.app.engine, delivery_id=row.id, parts_sent=index + 1)
+                await self._db(outbox.record_part, delivery_id=row.id, parts_sent=index + 1)
         return message_id
 
     async def _send_with_retries(self, chat_id: int, part: Part) -> Message:
