@@ -11,6 +11,7 @@ flows need to do nothing for it.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 from collections import OrderedDict
@@ -23,6 +24,7 @@ from telegram.error import NetworkError
 from telegram.request import BaseRequest, RequestData
 from tenacity import AsyncRetrying, retry_if_result, stop_after_attempt, wait_exponential
 
+from bot.ratelimit import in_bulk_lane
 from storage.inbox import is_done, pending_updates, store_updates
 
 log = logging.getLogger(__name__)
@@ -159,7 +161,8 @@ _ALREADY_DONE = (
 
 
 class ReplayRequest(BaseRequest):
-    """The transport for sends. While an update runs a second time (left unfinished by a
+    """The transport for sends. A 5xx is tried again like a poll's (not in the bulk lane).
+    While an update runs a second time (left unfinished by a
     killed run, or retried after a database outage), Telegram's "already done" refusals of
     what the first run did are taken as success, so the update can finish its work."""
 
@@ -186,9 +189,21 @@ class ReplayRequest(BaseRequest):
         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
         pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        code, payload = await self.inner.do_request(
-            url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
+        send = functools.partial(
+            self.inner.do_request,
+            url,
+            method,
+            request_data,
+            read_timeout,
+            write_timeout,
+            connect_timeout,
+            pool_timeout,
         )
+        # A reply Telegram answered 5xx is sent again at once: otherwise the processor runs
+        # the update again after half a second, or (after a committed change) never sends it.
+        # A broadcast retries on its own, at its own pace.
+        answer: tuple[int, bytes] = await (send() if in_bulk_lane() else _retrying_5xx()(send))
+        code, payload = answer
         if code == 400 and replaying.get():
             api_method = url.rsplit("/", 1)[-1].lower()
             lowered = payload.lower()

@@ -39,6 +39,10 @@ def _private_chat_id(chat_id: object) -> int | None:
     return value if value > 0 else None
 
 
+def in_bulk_lane() -> bool:
+    return _BULK.get()
+
+
 @contextlib.contextmanager
 def bulk_lane() -> Iterator[None]:
     """Calls made inside (in this task) are bulk: they yield to interactive ones."""

@@ -8,6 +8,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
@@ -397,3 +398,62 @@ async def test_handled_updates_leave_the_inbox_after_three_days(
 
     left = db.exec(select(InboxUpdate.update_id).order_by(InboxUpdate.update_id)).all()
     assert list(left) == [2, 3]  # the recent one, and the one never handled
+
+
+class FlakySends(OfflineRequest):
+    """Telegram answers the next `failing` messages containing `marker` with a 500, or
+    (`lost`) their answers never come back."""
+
+    def __init__(self, marker: str, failing: int, *, lost: bool = False) -> None:
+        super().__init__()
+        self.marker, self.failing, self.lost = marker, failing, lost
+
+    async def do_request(
+        self, url: str, method: str, request_data: Any = None, *args: Any, **kwargs: Any
+    ) -> Any:
+        params = dict(request_data.parameters) if request_data else {}
+        if self.failing > 0 and self.marker in str(params.get("text", "")):
+            self.failing -= 1
+            self.calls.append(Call(url.rsplit("/", 1)[-1], params, None))
+            if self.lost:
+                raise httpx.ReadTimeout("the answer never came")
+            return 500, b'{"ok": false, "error_code": 500, "description": "Internal Server Error"}'
+        return await super().do_request(url, method, request_data, *args, **kwargs)
+
+
+def delivered(calls: list[Call], marker: str) -> int:
+    return sum(1 for c in calls if c.result is not None and marker in c.text)
+
+
+async def test_a_reply_telegram_answers_500_is_sent_again_at_once(
+    bots: BotFactory, db: Session
+) -> None:
+    # The record is committed before its answer: running the update again would not resend
+    # it (it is done), so without the quick retry the caregiver would never see ✅.
+    request = FlakySends("✅ 已记录", failing=2)
+    telegram = await bots.start(request)
+    k = make_kindergarten(db)
+    telegram.set_local_time("2026-11-23 10:00")
+
+    await confirm(telegram, k.caregivers["小一班"], "小一班 活动室", "消毒柜")
+
+    tries = [c for c in request.calls if "✅ 已记录" in c.text]
+    assert len(tries) == 3 and delivered(tries, "✅ 已记录") == 1
+    assert tries[-1].at - tries[0].at < 0.5  # not the processor's half-second wait
+    assert len(records(db)) == 1
+    assert telegram.app.processor.tries == {}  # the update was not run again
+
+
+async def test_a_reply_whose_answer_was_lost_is_not_sent_again(
+    bots: BotFactory, db: Session
+) -> None:
+    # It may have arrived: sending it again could show the caregiver ✅ twice.
+    request = FlakySends("✅ 已记录", failing=1, lost=True)
+    telegram = await bots.start(request)
+    k = make_kindergarten(db)
+    telegram.set_local_time("2026-11-23 10:00")
+
+    await confirm(telegram, k.caregivers["小一班"], "小一班 活动室", "消毒柜")
+
+    assert len([c for c in request.calls if "✅ 已记录" in c.text]) == 1
+    assert len(records(db)) == 1
