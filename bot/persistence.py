@@ -47,7 +47,8 @@ _DELETE = delete(_TABLE).where(
 @cache
 def _upsert(dialect: str) -> Any:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(_TABLE)
+    # inline: no implicit RETURNING of the new id, so it can go in a closing round trip.
+    statement = insert(_TABLE).inline()
     return statement.on_conflict_do_update(
         index_elements=["kind", "name", "key"], set_={"data": statement.excluded.data}
     )

@@ -5,7 +5,8 @@ on the update's session), so a crash can never leave its effects stored and the 
 pending, nor the other way round. That commit also writes the conversation state the update
 most likely ends in (`UpdateRun.write_state`); after the handlers, one more transaction
 writes what differs from it, if anything, and the `done_at` of an update that changed
-nothing.
+nothing. On PostgreSQL the state, the mark and the COMMIT go in one round trip
+(`storage.db.closing_round_trip`).
 """
 
 from __future__ import annotations
@@ -18,13 +19,20 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, PendingRollbackError
+from sqlalchemy.exc import (
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    PendingRollbackError,
+)
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session
 from telegram import Update
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
-from storage.inbox import mark_done
+from storage.db import closing_round_trip
+from storage.inbox import done_before, mark_done
 
 if TYPE_CHECKING:
     from bot.context import HouqinApplication
@@ -74,11 +82,20 @@ def _mark_with_the_first_commit(session: Session) -> None:
     run = session.info.get("run")
     if not isinstance(run, UpdateRun) or run.marked:
         return
-    if not mark_done(connection=session.connection(), update_id=run.update.update_id):
-        raise AlreadyDone(run.update.update_id)
+    session.flush()  # the ORM's inserts want their ids back: before the closing round trip
+    connection = session.connection()
     if run.write_state is not None:
         run.writing_state = True
-        run.write_state(session, run.update)
+    try:
+        with closing_round_trip(connection) as commit:
+            if run.write_state is not None:
+                run.write_state(session, run.update)
+            mark_done(connection=connection, update_id=run.update.update_id)
+            commit()
+    except IntegrityError as error:
+        if done_before(error):
+            raise AlreadyDone(run.update.update_id) from error
+        raise
 
 
 @event.listens_for(UpdateSession, "after_commit")
@@ -154,12 +171,20 @@ class Processor:
         update_id = run.update.update_id
         # Never yields to the event loop: nothing else runs between an update and its end.
         with Session(self.app.engine) as session:
-            self.app.write_persistence(session)
             if run.marked:  # done_at went in with its first change: only the state is left
+                self.app.write_persistence(session)
                 session.commit()  # nothing to do when the state did not change
-            elif mark_done(connection=session.connection(), update_id=update_id):
+                return
+            connection = session.connection()
+            try:
+                with closing_round_trip(connection) as commit:
+                    self.app.write_persistence(session)
+                    mark_done(connection=connection, update_id=update_id)
+                    commit()
                 session.commit()
-            else:
+            except IntegrityError as error:
+                if not done_before(error):
+                    raise
                 log.warning("Update %s was finished by another process; discarded", update_id)
 
     def _retry(self, run: UpdateRun) -> None:

@@ -12,9 +12,10 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import Insert
 
 from storage.inbox_models import InboxUpdate
@@ -47,27 +48,35 @@ def store_updates(*, engine: Engine, updates: Sequence[tuple[int, str]]) -> set[
     return set(ids) - known
 
 
-def mark_done(*, connection: Connection, update_id: int, now: datetime | None = None) -> bool:
+def mark_done(*, connection: Connection, update_id: int, now: datetime | None = None) -> None:
     """Record the update as done (inserting it if it never went through `store_updates`).
 
-    False when it was done already: another process finished it first, and the caller's
-    transaction must not be committed.
+    If it was done already (another process finished it first) the statement fails, and
+    `done_before` says so of its error: the caller's transaction must not be committed. It
+    needs no answer, so it can travel with the COMMIT (`storage.db.closing_round_trip`).
     """
     moment = now or utcnow()
     values = {"update_id": update_id, "received_at": moment, "done_at": moment, "attempts": 1}
-    result = connection.execute(_mark_done_statement(connection.dialect.name), values)
-    return result.first() is not None
+    connection.execute(_mark_done_statement(connection.dialect.name), values)
+
+
+def done_before(error: DBAPIError) -> bool:
+    """The error is `mark_done`'s refusal of an update that was done already."""
+    return "received_at" in str(error.orig)
 
 
 @cache
 def _mark_done_statement(dialect: str) -> Any:
-    """Built once per dialect (the busiest statement: one per update); values bound per call."""
-    statement = _insert(dialect)
+    """Built once per dialect (the busiest statement: one per update); values bound per call.
+    On a done row it sets `received_at` (NOT NULL) to NULL: the database refuses."""
+    statement = _insert(dialect).inline()  # no implicit RETURNING: it needs no answer
     return statement.on_conflict_do_update(
         index_elements=[TABLE.c.update_id],
-        set_={"done_at": statement.excluded.done_at},
-        where=TABLE.c.done_at.is_(None),
-    ).returning(TABLE.c.update_id)
+        set_={
+            "done_at": statement.excluded.done_at,
+            "received_at": case((TABLE.c.done_at.is_(None), TABLE.c.received_at)),
+        },
+    )
 
 
 def is_done(*, engine: Engine, update_id: int) -> bool:

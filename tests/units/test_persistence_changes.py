@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 from telegram import Update
 
+import bot.persistence
 from bot.persistence import SQLPersistence
 from bot.processing import UpdateRun, UpdateSession
-from storage.models import AuditEvent
+from storage.inbox_models import InboxUpdate
+from storage.models import AuditEvent, ConversationState
 
 
 async def test_a_nested_change_in_place_is_persisted(engine: Engine) -> None:
@@ -44,3 +49,38 @@ def test_a_failed_first_commit_forgets_the_state_it_was_to_write(engine: Engine)
     assert forgotten == [True] and not run.marked
     with Session(engine) as session:
         assert session.exec(select(AuditEvent).where(AuditEvent.action == "test")).all() == []
+
+
+def test_the_first_commit_sends_state_mark_and_commit_in_one_round_trip(engine: Engine) -> None:
+    """On PostgreSQL the last statements of an update travel with its COMMIT in psycopg's
+    pipeline (one Sync, so one round trip); each used to cost a round trip of its own."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("psycopg's pipeline: PostgreSQL only")
+    from psycopg import pq
+
+    sent: list[tuple[str, bool]] = []
+
+    def record(connection: Any, cursor: Any, statement: str, *_: Any) -> None:
+        queued = cursor.connection.pgconn.pipeline_status != pq.PipelineStatus.OFF
+        sent.append((statement.split()[0], queued))
+
+    def write_state(session: Session, update: Update) -> None:
+        bot.persistence._write(session, [("conversation", "flow", "[1, 1]", "2")])
+
+    run = UpdateRun(Update(update_id=78), write_state)
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        with UpdateSession(engine, info={"run": run}) as session:
+            session.add(AuditEvent(action="round trips"))
+            session.commit()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+    # The ORM's INSERT needs its id back, so it goes first; the rest wait for the COMMIT.
+    assert sent == [("INSERT", False), ("INSERT", True), ("INSERT", True), ("COMMIT", True)]
+    assert run.marked
+    with Session(engine) as session:
+        assert session.exec(select(AuditEvent).where(AuditEvent.action == "round trips")).one()
+        assert session.get(InboxUpdate, 78).done_at is not None  # type: ignore[union-attr]
+        state = session.exec(select(ConversationState).where(ConversationState.key == "[1, 1]"))
+        assert state.one().data == "2"
