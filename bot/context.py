@@ -97,8 +97,9 @@ class HouqinApplication(Application[Any, Any, Any, Any, Any, Any]):
                 return True
         return await super().process_error(update, error, job, coroutine)
 
-    def write_persistence(self, session: Session) -> None:
-        """Write changed conversation state into `session`'s transaction (not committed)."""
+    def write_persistence(self, session: Session | None) -> None:
+        """Write changed conversation state into `session`'s transaction (not committed), or,
+        without one, in a transaction of its own if anything changed."""
         if not isinstance(self.persistence, SQLPersistence):
             return
         self.persistence.write_changes(self, session)

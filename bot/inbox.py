@@ -15,6 +15,7 @@ import functools
 import json
 import logging
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any
 
@@ -22,7 +23,7 @@ from sqlalchemy.engine import Engine
 from telegram import Update
 from telegram.error import NetworkError
 from telegram.request import BaseRequest, RequestData
-from tenacity import AsyncRetrying, retry_if_result, stop_after_attempt, wait_exponential
+from tenacity import AsyncRetrying, retry_if_result, stop_after_attempt, wait_fixed
 
 from bot.ratelimit import in_bulk_lane
 from storage.inbox import is_done, pending_updates, store_updates
@@ -90,14 +91,24 @@ def _update_rows(payload: bytes) -> list[tuple[int, str]]:
     ]
 
 
-def _retrying_5xx() -> AsyncRetrying:
-    """Up to three tries within ~0.15 s while Telegram answers 5xx; then its last answer."""
-    return AsyncRetrying(
+Request = Callable[[], Awaitable[tuple[int, bytes]]]
+
+
+async def _with_5xx_retries(request: Request) -> tuple[int, bytes]:
+    """Up to three tries within ~0.15 s while Telegram answers 5xx; then its last answer.
+    (The retrying is only set up after a 5xx: a tap's reply pays nothing for it.)"""
+    answer = await request()
+    if answer[0] < 500:
+        return answer
+    await asyncio.sleep(0.05)
+    retrying = AsyncRetrying(
         retry=retry_if_result(lambda answer: answer[0] >= 500),
-        stop=stop_after_attempt(3),
-        wait=wait_exponential(multiplier=0.05, max=0.4),
+        stop=stop_after_attempt(2),
+        wait=wait_fixed(0.1),
         retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
     )
+    again: tuple[int, bytes] = await retrying(request)
+    return again
 
 
 class InboxRequest(BaseRequest):
@@ -129,15 +140,17 @@ class InboxRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         # PTB's polling loop sleeps a second after a failed poll: a passing 5xx would hold
         # every waiting update that long, so the poll (harmless to repeat) is retried first.
-        answer: tuple[int, bytes] = await _retrying_5xx()(
-            self.inner.do_request,
-            url,
-            method,
-            request_data,
-            read_timeout,
-            write_timeout,
-            connect_timeout,
-            pool_timeout,
+        answer = await _with_5xx_retries(
+            functools.partial(
+                self.inner.do_request,
+                url,
+                method,
+                request_data,
+                read_timeout,
+                write_timeout,
+                connect_timeout,
+                pool_timeout,
+            )
         )
         code, payload = answer
         if code == 200 and url.rsplit("/", 1)[-1].lower() == "getupdates":
@@ -202,7 +215,7 @@ class ReplayRequest(BaseRequest):
         # A reply Telegram answered 5xx is sent again at once: otherwise the processor runs
         # the update again after half a second, or (after a committed change) never sends it.
         # A broadcast retries on its own, at its own pace.
-        answer: tuple[int, bytes] = await (send() if in_bulk_lane() else _retrying_5xx()(send))
+        answer = await (send() if in_bulk_lane() else _with_5xx_retries(send))
         code, payload = answer
         if code == 400 and replaying.get():
             api_method = url.rsplit("/", 1)[-1].lower()

@@ -98,10 +98,11 @@ class SQLPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, A
             own.commit()
 
     def write_changes(
-        self, app: Application[Any, Any, Any, Any, Any, Any], session: Session
+        self, app: Application[Any, Any, Any, Any, Any, Any], session: Session | None
     ) -> None:
         """What `Application.update_persistence` writes, into the update's finishing
-        transaction, without yielding to the event loop (PTB 22's bookkeeping)."""
+        transaction (or, without one, a transaction of its own if anything changed),
+        without yielding to the event loop (PTB 22's bookkeeping)."""
         changed = app._user_ids_to_be_updated_in_persistence
         dropped = app._user_ids_to_be_deleted_in_persistence
         app._user_ids_to_be_updated_in_persistence = set()

@@ -170,11 +170,10 @@ class Processor:
     def _commit_done(self, run: UpdateRun) -> None:
         update_id = run.update.update_id
         # Never yields to the event loop: nothing else runs between an update and its end.
+        if run.marked:  # done_at went in with its first change: only the state is left
+            self.app.write_persistence(None)  # nothing to do when the state did not change
+            return
         with Session(self.app.engine) as session:
-            if run.marked:  # done_at went in with its first change: only the state is left
-                self.app.write_persistence(session)
-                session.commit()  # nothing to do when the state did not change
-                return
             connection = session.connection()
             try:
                 with closing_round_trip(connection) as commit:
