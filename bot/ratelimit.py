@@ -58,12 +58,20 @@ CATCH_UP = 0.15
 
 
 class SharedWindow:
-    """At most `limit` calls in any `period`; bulk calls keep `reserve` places free."""
+    """At most `limit` calls in any `period` of Telegram's clock; bulk calls keep `reserve`
+    places free.
+
+    Telegram counts a call when it arrives, somewhere between our sending it and its answer
+    coming back. So a call holds its place from the moment it is sent until `period` after
+    its answer: then no two calls more than `limit` apart can arrive within one `period`,
+    however unevenly the network or a busy event loop delivers them.
+    """
 
     def __init__(self, limit: int = 30, reserve: int = 2, period: float = 1.0) -> None:
         self.limit, self.reserve, self.period = limit, reserve, period
         self._spacing = period / (limit - reserve)
-        self._times: deque[float] = deque()
+        self._answered: deque[float] = deque()  # when the answers came, oldest first
+        self._in_flight = 0
         # When the next bulk call may go: evenly spaced, catching up a little after a late wake.
         self._bulk_at = -1e9
         self._bulk_paused_until = -1e9
@@ -89,14 +97,34 @@ class SharedWindow:
             if not bulk:
                 self._interactive_waiting -= 1
 
+    def release(self) -> None:
+        """The call's answer came (or it failed): its place is free `period` from now."""
+        self._answered_at(asyncio.get_running_loop().time())
+
+    def give_back(self) -> None:
+        """A place taken for a call that was not sent after all."""
+        self._in_flight -= 1
+
+    def _answered_at(self, now: float) -> None:
+        self._in_flight -= 1
+        self._answered.append(now)
+
     def _wait(self, now: float, *, bulk: bool) -> float:
         """Seconds until this lane may send (≤ 0: now)."""
-        while self._times and self._times[0] <= now - self.period:
-            self._times.popleft()
+        while self._answered and self._answered[0] <= now - self.period:
+            self._answered.popleft()
         room = self.limit - (self.reserve if bulk else 0)
+        taken = self._in_flight + len(self._answered)
         full = 0.0
-        if len(self._times) >= room:
-            full = self._times[len(self._times) - room] + self.period - now
+        if taken >= room:
+            # The place that frees first is the oldest answer's; calls still in flight free
+            # theirs a `period` after they are answered (not known yet: look again shortly).
+            oldest = taken - room
+            full = (
+                self._answered[oldest] + self.period - now
+                if oldest < len(self._answered)
+                else 0.005
+            )
         if not bulk:
             return full
         if self._interactive_waiting:
@@ -104,7 +132,7 @@ class SharedWindow:
         return max(full, self._bulk_at - now, self._bulk_paused_until - now)
 
     def _take(self, now: float, *, bulk: bool) -> None:
-        self._times.append(now)
+        self._in_flight += 1
         if bulk:
             self._bulk_at = max(self._bulk_at, now - CATCH_UP) + self._spacing
 
@@ -123,9 +151,7 @@ class TwoLaneRateLimiter(AIORateLimiter):
     ) -> None:
         # PTB's own overall limiter is off (0): the shared window replaces it.
         super().__init__(overall_max_rate=0, overall_time_period=0, max_retries=max_retries)
-        # Counted over 1.01 s: requests reach Telegram a little unevenly (network, a busy
-        # event loop); the 10 ms keep that from showing as 31 in Telegram's one second.
-        self.window = SharedWindow(per_second, reserve, period=1.01)
+        self.window = SharedWindow(per_second, reserve)
         self._private_burst = private_burst
         self._private: dict[int, AsyncLimiter] = {}
 
@@ -214,4 +240,8 @@ class TwoLaneRateLimiter(AIORateLimiter):
                 # back by it must not all go at once when it ends.
                 if self._retry_after_event.is_set():
                     break
-            return await callback(*args, **kwargs)
+                self.window.give_back()  # never sent: nothing for Telegram to count
+            try:
+                return await callback(*args, **kwargs)
+            finally:
+                self.window.release()
