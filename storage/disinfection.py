@@ -9,10 +9,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Index, UniqueConstraint, and_, bindparam, insert
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage.audit import record_event
+from storage.db import read_only
 from storage.models import Area, SchoolClass, Site
 from storage.people import RoleAtSite
 from storage.permissions import Action, can
@@ -87,28 +89,40 @@ class Room:
     records: list[DisinfectionRecord]
 
 
+# Built once and run on the Core connection (every tap of the flow loads its room); the rows
+# come back as read-only copies, without the ORM's identity map and instrumented objects.
+_A, _S, _C = (t.__table__ for t in (Area, Site, SchoolClass))  # type: ignore[union-attr]
+_R = DisinfectionRecord.__table__  # type: ignore[attr-defined]
 _ROOM = (
-    select(Area, Site, SchoolClass.name, DisinfectionRecord)
-    .join(Site, col(Site.id) == col(Area.site_id))
-    .outerjoin(SchoolClass, col(SchoolClass.id) == col(Area.class_id))
-    .outerjoin(
-        DisinfectionRecord,
-        and_(
-            col(DisinfectionRecord.area_id) == col(Area.id),
-            col(DisinfectionRecord.day) == bindparam("day"),
-        ),
+    sa_select(
+        *(c.label(f"a_{c.name}") for c in _A.c),
+        *(c.label(f"s_{c.name}") for c in _S.c),
+        _C.c.name.label("class_name"),
+        *(c.label(f"r_{c.name}") for c in _R.c),
     )
-    .where(col(Area.id) == bindparam("area_id"))
+    .select_from(
+        _A.join(_S, _S.c.id == _A.c.site_id)
+        .outerjoin(_C, _C.c.id == _A.c.class_id)
+        .outerjoin(_R, and_(_R.c.area_id == _A.c.id, _R.c.day == bindparam("day")))
+    )
+    .where(_A.c.id == bindparam("area_id"))
 )
 
 
 def load_room(*, session: Session, area_id: int, day: date) -> Room | None:
-    rows = session.exec(_ROOM, params={"area_id": area_id, "day": day}).all()
+    rows = session.connection().execute(_ROOM, {"area_id": area_id, "day": day}).all()
     if not rows:
         return None
-    area, site, class_name, _record = rows[0]
-    records = sorted((r for *_rest, r in rows if r is not None), key=lambda r: r.round)
-    return Room(site, area, class_name or "", day, records)
+    first = rows[0]._mapping
+    area = read_only(Area, {c.name: first[f"a_{c.name}"] for c in _A.c})
+    site = read_only(Site, {c.name: first[f"s_{c.name}"] for c in _S.c})
+    records = [
+        read_only(DisinfectionRecord, {c.name: row._mapping[f"r_{c.name}"] for c in _R.c})
+        for row in rows
+        if row._mapping["r_id"] is not None
+    ]
+    records.sort(key=lambda r: r.round)
+    return Room(site, area, first["class_name"] or "", day, records)
 
 
 @dataclass(frozen=True)
@@ -269,7 +283,7 @@ def _insert(session: Session, values: dict[str, Any]) -> DisinfectionRecord:
         # Someone else took this round between our check and our insert.
         session.rollback()
         raise DisinfectionError("already_done", rounds=values["round"]) from None
-    return DisinfectionRecord(id=record_id, **values)
+    return read_only(DisinfectionRecord, {"id": record_id, **values})
 
 
 def get_record(*, session: Session, record_id: int) -> DisinfectionRecord | None:
