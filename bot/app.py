@@ -106,9 +106,10 @@ def build_application(
     polling = request or HTTPXRequest(connection_pool_size=1, connect_timeout=10, read_timeout=10)
     builder = builder.get_updates_request(InboxRequest(polling, inbox))
     if settings.rate_limit if rate_limiter is None else rate_limiter:
-        # Queues sends to stay within Telegram's 30 in any second overall (29: one place of
-        # slack for network jitter), 20/min per group and ~1/s per private chat; retries after
-        # a 429. Broadcasts (bulk lane) leave a place free so taps are answered first.
+        # Queues sends to stay within Telegram's 30 in any second overall (a call counts from
+        # its sending until a second after its answer, so network jitter cannot make 31),
+        # 20/min per group and ~1/s per private chat; retries after a 429. Broadcasts (bulk
+        # lane) leave a place free so taps are answered first.
         builder = builder.rate_limiter(TwoLaneRateLimiter())
     install_webhook_checks()  # the secret and size checked before a webhook body is read
     application: HouqinApplication = builder.build()

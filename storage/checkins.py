@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage.checkin_models import CalendarDay, CheckinAnswer
+from storage.db import read_only
 from storage.models import Site
 from storage.permissions import Action, Role
 from storage.school_days import is_school_day_given
@@ -295,4 +296,4 @@ def store_answer(*, session: Session, answer: NewAnswer, now: datetime) -> Check
         # Somebody else answered between our look and our insert.
         session.rollback()
         raise CheckinError("already_answered") from None
-    return CheckinAnswer(id=answer_id, **values)
+    return read_only(CheckinAnswer, {"id": answer_id, **values})
