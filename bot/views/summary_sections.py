@@ -143,7 +143,7 @@ def notices_lines(_: Translate, section: NoticesSection) -> str:
             _("{name} behind: {percent}% acknowledged").format(
                 name=share.class_name, percent=_percent(share.acknowledged, share.delivered)
             ),
-            _ask(_, teachers),
+            _ask(_, teachers) or _("no class teacher on record"),
         )
         for share, teachers in section.behind
     ]

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from bot.i18n import translator
 from bot.views.summary import summary_text
 from storage.calendar_queries import overdue_tasks, tasks_due_this_week
-from storage.models import Person
+from storage.models import Membership, Person
 from storage.notice_models import DeliveryStatus, NoticeDelivery
 from storage.notices import acknowledge, create_notice
 from storage.permissions import Role
@@ -139,3 +139,14 @@ async def test_a_class_behind_names_its_class_teacher(db: Session) -> None:
         session=db, site=site, day=DAY, now=at(DAY, "17:30")
     ))  # fmt: skip
     assert "• 小一班 仅 0% 家长已确认 · 请问 杨柳" in text
+
+    # With no class teacher on record, the director is told so rather than left to guess.
+    for membership in db.exec(select(Membership).where(Membership.class_id == one)):
+        if membership.role == Role.CLASS_TEACHER:
+            membership.active = False
+            db.add(membership)
+    db.commit()
+    text = summary_text(translator("zh"), "zh", build_summary(
+        session=db, site=site, day=DAY, now=at(DAY, "17:30")
+    ))  # fmt: skip
+    assert "• 小一班 仅 0% 家长已确认 · 未登记班主任" in text
