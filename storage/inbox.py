@@ -62,7 +62,8 @@ def mark_done(*, connection: Connection, update_id: int, now: datetime | None = 
 
 def done_before(error: DBAPIError) -> bool:
     """The error is `mark_done`'s refusal of an update that was done already."""
-    return "received_at" in str(error.orig)
+    text = str(error.orig)
+    return "inbox_update" in text and "received_at" in text
 
 
 @cache
