@@ -176,9 +176,9 @@ _ALREADY_DONE = (
 
 class ReplayRequest(BaseRequest):
     """The transport for sends. A 5xx is tried again like a poll's (not in the bulk lane).
-    While an update runs a second time (left unfinished by a
-    killed run, or retried after a database outage), Telegram's "already done" refusals of
-    what the first run did are taken as success, so the update can finish its work."""
+    While an update runs a second time (left unfinished by a killed run, or retried after a
+    database outage), Telegram's "already done" refusals of what the first run did are taken
+    as success, so the update can finish its work."""
 
     def __init__(self, inner: BaseRequest) -> None:
         self.inner = inner
