@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-import psycopg
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
@@ -62,14 +61,19 @@ def closing_round_trip(connection: Connection) -> Iterator[Callable[[], None]]:
     and the function does nothing: the session's own commit follows. Either way, call the
     session's commit after the block (on PostgreSQL it then has nothing left to do).
     """
-    raw = connection.connection.driver_connection
-    if not isinstance(raw, psycopg.Connection):
+    if connection.dialect.driver != "psycopg":  # SQLite, or another PostgreSQL driver
         yield lambda: None
         return
+
+    # Imported here, not at the top: loaded in every process, psycopg made the start-up
+    # rebuild of 10,000 jobs ~0.13 s slower (measured, SQLite and PostgreSQL alike).
+    import psycopg
 
     def commit() -> None:
         connection.exec_driver_sql("COMMIT")
 
+    raw = connection.connection.driver_connection
+    assert isinstance(raw, psycopg.Connection)
     try:
         with raw.pipeline():
             yield commit
