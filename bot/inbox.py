@@ -112,73 +112,9 @@ async def _with_5xx_retries(request: Request) -> tuple[int, bytes]:
     return again
 
 
-class InboxRequest(BaseRequest):
-    """The getUpdates transport: a batch is stored before the Updater may confirm it."""
-
-    def __init__(self, inner: BaseRequest, inbox: Inbox) -> None:
-        self.inner = inner
-        self.inbox = inbox
-
-    @property
-    def read_timeout(self) -> float | None:
-        return self.inner.read_timeout
-
-    async def initialize(self) -> None:
-        await self.inner.initialize()
-
-    async def shutdown(self) -> None:
-        await self.inner.shutdown()
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = BaseRequest.DEFAULT_NONE,
-        write_timeout: Any = BaseRequest.DEFAULT_NONE,
-        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
-        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
-    ) -> tuple[int, bytes]:
-        # PTB's polling loop sleeps a second after a failed poll: a passing 5xx would hold
-        # every waiting update that long, so the poll (harmless to repeat) is retried first.
-        answer = await _with_5xx_retries(
-            functools.partial(
-                self.inner.do_request,
-                url,
-                method,
-                request_data,
-                read_timeout,
-                write_timeout,
-                connect_timeout,
-                pool_timeout,
-            )
-        )
-        code, payload = answer
-        if code == 200 and url.rsplit("/", 1)[-1].lower() == "getupdates":
-            rows = _update_rows(payload)
-            try:
-                self.inbox.store(rows)
-            except Exception as error:
-                # Not stored, so not confirmed: Telegram gives them again on the next poll.
-                log.error("Could not store %d update(s); polling again later: %s", len(rows), error)
-                raise NetworkError("the inbox could not store the updates") from error
-        return code, payload
-
-
-# What a second run of an update meets because the first run already did it; harmless.
-_ALREADY_DONE = (
-    ("answercallbackquery", b"query is too old"),
-    ("editmessagetext", b"message is not modified"),
-    ("editmessagereplymarkup", b"message is not modified"),
-    ("editmessagecaption", b"message is not modified"),
-)
-
-
-class ReplayRequest(BaseRequest):
-    """The transport for sends. A 5xx is tried again like a poll's (not in the bulk lane).
-    While an update runs a second time (left unfinished by a killed run, or retried after a
-    database outage), Telegram's "already done" refusals of what the first run did are taken
-    as success, so the update can finish its work."""
+class _Around(BaseRequest):
+    """A transport around another (PTB's `HTTPXRequest` in production); `answer` adds its
+    rule, given the request ready to be sent (and sent again)."""
 
     def __init__(self, inner: BaseRequest) -> None:
         self.inner = inner
@@ -213,13 +149,55 @@ class ReplayRequest(BaseRequest):
             connect_timeout,
             pool_timeout,
         )
+        return await self.answer(url.rsplit("/", 1)[-1].lower(), send)
+
+    async def answer(self, api_method: str, send: Request) -> tuple[int, bytes]:
+        raise NotImplementedError
+
+
+class InboxRequest(_Around):
+    """The getUpdates transport: a batch is stored before the Updater may confirm it."""
+
+    def __init__(self, inner: BaseRequest, inbox: Inbox) -> None:
+        super().__init__(inner)
+        self.inbox = inbox
+
+    async def answer(self, api_method: str, send: Request) -> tuple[int, bytes]:
+        # PTB's polling loop sleeps a second after a failed poll: a passing 5xx would hold
+        # every waiting update that long, so the poll (harmless to repeat) is retried first.
+        code, payload = await _with_5xx_retries(send)
+        if code == 200 and api_method == "getupdates":
+            rows = _update_rows(payload)
+            try:
+                self.inbox.store(rows)
+            except Exception as error:
+                # Not stored, so not confirmed: Telegram gives them again on the next poll.
+                log.error("Could not store %d update(s); polling again later: %s", len(rows), error)
+                raise NetworkError("the inbox could not store the updates") from error
+        return code, payload
+
+
+# What a second run of an update meets because the first run already did it; harmless.
+_ALREADY_DONE = (
+    ("answercallbackquery", b"query is too old"),
+    ("editmessagetext", b"message is not modified"),
+    ("editmessagereplymarkup", b"message is not modified"),
+    ("editmessagecaption", b"message is not modified"),
+)
+
+
+class ReplayRequest(_Around):
+    """The transport for sends. A 5xx is tried again like a poll's (not in the bulk lane).
+    While an update runs a second time (left unfinished by a killed run, or retried after a
+    database outage), Telegram's "already done" refusals of what the first run did are taken
+    as success, so the update can finish its work."""
+
+    async def answer(self, api_method: str, send: Request) -> tuple[int, bytes]:
         # A reply Telegram answered 5xx is sent again at once: otherwise the processor runs
         # the update again after half a second, or (after a committed change) never sends it.
         # A broadcast retries on its own, at its own pace.
-        answer = await (send() if in_bulk_lane() else _with_5xx_retries(send))
-        code, payload = answer
+        code, payload = await (send() if in_bulk_lane() else _with_5xx_retries(send))
         if code == 400 and replaying.get():
-            api_method = url.rsplit("/", 1)[-1].lower()
             lowered = payload.lower()
             if any(api_method == m and text in lowered for m, text in _ALREADY_DONE):
                 log.info("Replay: %s was done by the first run", api_method)
