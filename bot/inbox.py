@@ -10,6 +10,7 @@ flows need to do nothing for it.
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import functools
 import json
@@ -151,8 +152,8 @@ class _Around(BaseRequest):
         )
         return await self.answer(url.rsplit("/", 1)[-1].lower(), send)
 
-    async def answer(self, api_method: str, send: Request) -> tuple[int, bytes]:
-        raise NotImplementedError
+    @abc.abstractmethod
+    async def answer(self, api_method: str, send: Request) -> tuple[int, bytes]: ...
 
 
 class InboxRequest(_Around):

@@ -77,25 +77,36 @@ class UpdateSession(Session):
     """The session of one update: its first commit also records the update as done."""
 
 
+def _close(session: Session, update_id: int, write_state: Callable[[], None]) -> bool:
+    """The update's last writes, its done mark and COMMIT (one round trip on PostgreSQL);
+    False, with nothing committed, when another process had finished the update."""
+    connection = session.connection()
+    try:
+        with closing_round_trip(connection) as commit:
+            write_state()
+            mark_done(connection=connection, update_id=update_id)
+            commit()
+    except IntegrityError as error:
+        if done_before(error):
+            return False
+        raise
+    return True
+
+
 @event.listens_for(UpdateSession, "before_commit")
 def _mark_with_the_first_commit(session: Session) -> None:
     run = session.info.get("run")
     if not isinstance(run, UpdateRun) or run.marked:
         return
     session.flush()  # the ORM's inserts want their ids back: before the closing round trip
-    connection = session.connection()
-    if run.write_state is not None:
-        run.writing_state = True
-    try:
-        with closing_round_trip(connection) as commit:
-            if run.write_state is not None:
-                run.write_state(session, run.update)
-            mark_done(connection=connection, update_id=run.update.update_id)
-            commit()
-    except IntegrityError as error:
-        if done_before(error):
-            raise AlreadyDone(run.update.update_id) from error
-        raise
+
+    def write_state() -> None:
+        if run.write_state is not None:
+            run.writing_state = True
+            run.write_state(session, run.update)
+
+    if not _close(session, run.update.update_id, write_state):
+        raise AlreadyDone(run.update.update_id)
 
 
 @event.listens_for(UpdateSession, "after_commit")
@@ -174,16 +185,9 @@ class Processor:
             self.app.write_persistence(None)  # nothing to do when the state did not change
             return
         with Session(self.app.engine) as session:
-            connection = session.connection()
-            try:
-                with closing_round_trip(connection) as commit:
-                    self.app.write_persistence(session)
-                    mark_done(connection=connection, update_id=update_id)
-                    commit()
+            if _close(session, update_id, lambda: self.app.write_persistence(session)):
                 session.commit()
-            except IntegrityError as error:
-                if not done_before(error):
-                    raise
+            else:
                 log.warning("Update %s was finished by another process; discarded", update_id)
 
     def _retry(self, run: UpdateRun) -> None:

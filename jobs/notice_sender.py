@@ -2,11 +2,12 @@
 
 One loop per process: it claims due rows, sends with a bounded number in flight, and
 records each answer at once. Its database work runs on a thread of its own: a commit that
-waits for the disk (an SQLite checkpoint) holds up the broadcast, never a staff tap. 429s are PTB's (the limiter waits `retry_after` and tries
-again); network errors and 5xx are retried a few times with back-off (tenacity), then the
-row goes back to the queue for later (durable back-off, `MAX_ATTEMPTS` in all); a parent
-who blocked the bot (403) is marked and never tried again. A normal stop lets the messages
-in flight finish first; rows a killed process left half-done are queued again at start-up.
+waits for the disk (an SQLite checkpoint) holds up the broadcast, never a staff tap. A 429
+pauses the bulk lane for `retry_after` (bot.ratelimit); network errors and 5xx are retried
+a few times with back-off (tenacity), then the row goes back to the queue for later
+(durable back-off, `MAX_ATTEMPTS` in all); a parent who blocked the bot (403) is marked and
+never tried again. A normal stop lets the messages in flight finish first; rows a killed
+process left half-done are queued again at start-up.
 """
 
 from __future__ import annotations

@@ -121,8 +121,6 @@ _IDENTITY = (
         _P.c.language,
         _M.c.role,
         _M.c.class_id,
-        _S.c.id.label("site_id"),
-        _S.c.name.label("site_name"),
         _C.c.name.label("class_name"),
         *(c.label(f"s_{c.name}") for c in _S.c),
     )
@@ -145,14 +143,14 @@ def load_identity(*, session: Session, telegram_user_id: int) -> Identity:
     first = rows[0]
     sender = Sender(first.id, telegram_user_id, first.display_name, first.language)
     roles = [
-        RoleAtSite(r.site_id, r.site_name, Role(r.role), r.class_id, r.class_name)
+        RoleAtSite(r.s_id, r.s_name, Role(r.role), r.class_id, r.class_name)
         for r in rows
-        if r.role is not None and r.site_id is not None
+        if r.role is not None and r.s_id is not None
     ]
     sites = {
-        r.site_id: read_only(Site, {c.name: r._mapping[f"s_{c.name}"] for c in _S.c})
+        r.s_id: read_only(Site, {c.name: r._mapping[f"s_{c.name}"] for c in _S.c})
         for r in rows
-        if r.site_id is not None
+        if r.s_id is not None
     }
     return Identity(sender, roles, sites)
 
