@@ -109,6 +109,16 @@ class HouqinApplication(Application[Any, Any, Any, Any, Any, Any]):
             user = update.effective_user
             self.persistence.write_at_first_commit(session, self, user.id if user else None)
 
+    def restore_user_data(self, update: Update) -> None:
+        """The sender's data as stored, replacing what an interrupted run changed in memory
+        (a draft it dropped before a commit that then failed)."""
+        user = update.effective_user
+        if user is None or not isinstance(self.persistence, SQLPersistence):
+            return
+        data = self._user_data[user.id]  # in place: contexts made later see the same dict
+        data.clear()
+        data.update(self.persistence.stored_user_data(user.id))
+
     def persistence_forget(self) -> None:
         if isinstance(self.persistence, SQLPersistence):
             self.persistence.forget()

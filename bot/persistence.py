@@ -143,6 +143,21 @@ class SQLPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, A
         """After a failed write: assume nothing is stored, so the next flush writes it all."""
         self._stored.clear()
 
+    def stored_user_data(self, user_id: int) -> dict[Any, Any]:
+        """One user's data as the database holds it (one query), noted as stored."""
+        key = str(user_id)
+        with Session(self.engine) as session:
+            row = session.exec(
+                select(ConversationState).where(
+                    ConversationState.kind == USER,
+                    ConversationState.name == "",
+                    ConversationState.key == key,
+                )
+            ).first()
+        data = row.data if row is not None else None
+        self._stored[(USER, "", key)] = deepcopy(data)
+        return dict(data or {})
+
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
         return {int(row.key): dict(row.data) for row in self._rows(USER)}
 

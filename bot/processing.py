@@ -202,7 +202,20 @@ class Processor:
             tries + 2,
             RETRY_DELAYS[tries],
         )
-        self._later(RETRY_DELAYS[tries], lambda: self.app.update_queue.put(run.update))
+        self._later(RETRY_DELAYS[tries], lambda: self._again(run))
+
+    async def _again(self, run: UpdateRun) -> None:
+        """Run the update again from what is stored: nothing of the interrupted run was."""
+        try:
+            self.app.restore_user_data(run.update)
+        except Exception as error:  # the database is still away: a later try
+            log.warning(
+                "Update %s: could not read the stored user data: %s", run.update.update_id, error
+            )
+            if self.may_retry(run):
+                self._retry(run)
+                return
+        await self.app.update_queue.put(run.update)
 
     def _later(self, delay: float, action: Callable[[], Any]) -> None:
         async def wait_then() -> None:

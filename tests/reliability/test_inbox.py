@@ -457,3 +457,36 @@ async def test_a_reply_whose_answer_was_lost_is_not_sent_again(
 
     assert len([c for c in request.calls if "✅ 已记录" in c.text]) == 1
     assert len(records(db)) == 1
+
+
+async def test_an_outage_at_a_flow_s_last_step_retries_it_from_the_stored_draft(
+    telegram: Telegram, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The photo's run dropped the draft before its commit failed: the retry must find the
+    # draft as stored, not as the failed run left it in memory.
+    import handlers.samples.entry as entry
+    from tests.samples.setup import COOK, dishes, log_meal, logs, make_kitchen
+
+    make_kitchen(db)
+    telegram.set_local_time("2026-11-23 12:40")
+    monkeypatch.setattr(bot.processing, "RETRY_DELAYS", (0.01, 0.01))
+    real = entry.create_log
+    outages = [OperationalError("INSERT", {}, Exception("server closed the connection"))]
+
+    def flaky(**kwargs: Any) -> Any:
+        if outages:
+            raise outages.pop()
+        return real(**kwargs)
+
+    monkeypatch.setattr(entry, "create_log", flaky)
+    await log_meal(telegram, COOK, "午餐", [("米饭", "150")])
+    for _ in range(100):
+        if logs(db):
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.wait_for(telegram.app.update_queue.join(), 5)
+
+    assert [(d.dish, d.grams) for d in dishes(db)] == [("米饭", 150)]
+    later = texts(telegram.request.calls)
+    assert sum(t.startswith("✅ 已留样") for t in later) == 1
+    assert not any("抱歉" in t for t in later)
